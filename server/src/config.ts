@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: `.data/` and the built console are found relative to it. */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  /** Where providers and browsers reach this server. */
+  publicUrl: string;
+  /** Origins allowed to use the session cookie (the console's). */
+  trustedOrigins: string[];
+  /** Unset: an embedded PostgreSQL is started under `dataDir/postgres`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  authSecret: string;
+  encryptionKey: Buffer;
+  /** Serves the built console from here when set (production). */
+  webDist: string | undefined;
+  signInThrottle: { window: number; max: number };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads a development secret from `.data/`, creating it on first use. */
+function developmentSecret(dataDir: string, name: string, make: () => string): string {
+  const file = join(dataDir, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const value = make();
+  writeFileSync(file, value + '\n', { mode: 0o600 });
+  return value;
+}
+
+function port(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new ConfigError(`PORT must be a port number, got "${value}"`);
+  return parsed;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const production = env.NODE_ENV === 'production';
+  const dataDir = resolve(env.LATCHKEY_DATA_DIR ?? join(repoRoot, '.data'));
+  const listenPort = port(env.PORT, 4000);
+  const missing = ['AUTH_SECRET', 'ENCRYPTION_KEY'].filter((name) => !env[name]);
+  if (production && missing.length > 0) {
+    throw new ConfigError(`${missing.join(' and ')} must be set in production (see README: Configuration).`);
+  }
+  const authSecret = env.AUTH_SECRET ?? developmentSecret(dataDir, 'auth-secret', () => randomBytes(32).toString('base64url'));
+  const encryptionKeyText = env.ENCRYPTION_KEY ?? developmentSecret(dataDir, 'encryption-key', () => randomBytes(32).toString('base64'));
+  const encryptionKey = Buffer.from(encryptionKeyText, 'base64');
+  if (encryptionKey.length !== 32) throw new ConfigError('ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32).');
+  if (authSecret.length < 32) throw new ConfigError('AUTH_SECRET must be at least 32 characters of high-entropy text.');
+
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${listenPort}`).replace(/\/$/, '');
+  const trustedOrigins = [new URL(publicUrl).origin];
+  if (!production) trustedOrigins.push('http://localhost:5173', 'http://127.0.0.1:5173', `http://localhost:${listenPort}`, `http://127.0.0.1:${listenPort}`);
+  for (const origin of (env.TRUSTED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) trustedOrigins.push(origin);
+
+  return {
+    production,
+    port: listenPort,
+    host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    publicUrl,
+    trustedOrigins: [...new Set(trustedOrigins)],
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir,
+    authSecret,
+    encryptionKey,
+    webDist: production ? join(repoRoot, 'web', 'dist') : undefined,
+    signInThrottle: { window: 60, max: Number(env.SIGN_IN_ATTEMPTS_PER_MINUTE ?? 5) },
+    logLevel: env.LOG_LEVEL ?? (production ? 'info' : 'info'),
+    ...overrides,
+  };
+}
