@@ -73,9 +73,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     authSecret,
     encryptionKey,
-    webDist: production ? join(repoRoot, 'web', 'dist') : undefined,
+    webDist: env.LATCHKEY_WEB_DIST ? resolve(env.LATCHKEY_WEB_DIST) : production ? join(repoRoot, 'web', 'dist') : undefined,
     signInThrottle: { window: 60, max: Number(env.SIGN_IN_ATTEMPTS_PER_MINUTE ?? 5) },
-    logLevel: env.LOG_LEVEL ?? (production ? 'info' : 'info'),
+    logLevel: env.LOG_LEVEL ?? 'info',
     ...overrides,
   };
 }
