@@ -4,6 +4,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
 import { CLIENT_IP_HEADER } from './access/auth.js';
+import { SignInThrottle } from './access/sign-in-throttle.js';
 import type { Services } from './access/context.js';
 import { createYoga, type Yoga } from './schema/yoga.js';
 import { readiness } from './health.js';
@@ -103,6 +104,25 @@ export function createHttpServer(services: Services): HttpApp {
   const origin = config.publicUrl;
   const serveConsole = config.webDist ? sirv(config.webDist, { single: true, etag: true, gzip: true, brotli: true }) : null;
 
+  const throttle = new SignInThrottle(config.signInThrottle);
+
+  async function signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const request = await toFetchRequest(req, origin);
+    const email = await request
+      .clone()
+      .json()
+      .then((body: { email?: unknown }) => (typeof body?.email === 'string' ? body.email : ''))
+      .catch(() => '');
+    const ip = clientIp(req) ?? 'unknown';
+    const wait = throttle.retryAfter(ip, email);
+    if (wait > 0) {
+      return sendJson(res, 429, { code: 'TOO_MANY_ATTEMPTS', message: `Too many failed sign-ins. Try again in ${wait} seconds.` }, { 'retry-after': String(wait) });
+    }
+    const response = await auth.handler(request);
+    if (response.status === 401) throttle.recordFailure(ip, email);
+    return sendFetchResponse(res, response);
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
@@ -110,6 +130,7 @@ export function createHttpServer(services: Services): HttpApp {
       const ready = await readiness(services);
       return sendJson(res, ready.ready ? 200 : 503, ready);
     }
+    if (path === '/api/auth/sign-in/email') return signIn(req, res);
     if (path === '/api/auth' || path.startsWith('/api/auth/')) {
       return sendFetchResponse(res, await auth.handler(await toFetchRequest(req, origin)));
     }

@@ -28,10 +28,8 @@ export function createAuth(config: Config, prisma: PrismaClient, log: Logger) {
       storage: 'memory',
       window: 60,
       max: 300,
-      customRules: {
-        '/sign-in/email': config.signInThrottle,
-        '/sign-up/email': { window: 60, max: 20 },
-      },
+      // Failed sign-ins have their own, stricter throttle (sign-in-throttle.ts).
+      customRules: { '/sign-in/email': false, '/sign-up/email': { window: 60, max: 20 } },
     },
     advanced: {
       useSecureCookies: config.production,
