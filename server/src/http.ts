@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
@@ -177,8 +178,16 @@ export function createHttpServer(services: Services): HttpApp {
       subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
         const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, clientIp: clientIp(ctx.extra.request), headers: fetchHeaders(ctx.extra.request), params });
-        const document = enveloped.parse(params.query);
-        const validationErrors = enveloped.validate(enveloped.schema, document);
+        let document: DocumentNode;
+        let validationErrors: readonly GraphQLError[];
+        try {
+          document = enveloped.parse(params.query);
+          validationErrors = enveloped.validate(enveloped.schema, document);
+        } catch (error) {
+          // Query limits throw while parsing or validating: the client gets them as errors, not a closed socket.
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         if (validationErrors.length > 0) return validationErrors;
         return {
           schema: enveloped.schema,

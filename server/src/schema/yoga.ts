@@ -24,24 +24,32 @@ export type Yoga = YogaServerInstance<ServerContext, Context>;
 /** Query limits: generous for the console and real clients, far below what would hurt the server. */
 export const LIMITS = { depth: 10, aliases: 15, tokens: 2000, cost: 5000, directives: 20 };
 
-/** Errors from GraphQL itself (parse, validation, variables) carry the contract's code too. */
-function withContractCode(error: GraphQLError): GraphQLError {
-  if (typeof error.extensions?.code === 'string' && error.extensions.code !== 'GRAPHQL_VALIDATION_FAILED' && error.extensions.code !== 'GRAPHQL_PARSE_FAILED') return error;
-  const code = error.extensions?.code === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT';
+/**
+ * Errors from GraphQL itself (parse, validation, query limits, variables) carry the contract's code
+ * too, and a request they stop entirely answers 400.
+ */
+function withContractCode(error: GraphQLError, requestFailed: boolean): GraphQLError {
+  const given = error.extensions?.code;
+  const code = typeof given === 'string' && !given.startsWith('GRAPHQL_') ? given : 'BAD_USER_INPUT';
+  // Yoga marks parse errors `spec: true`, which answers 200 to plain JSON clients; the contract says 400.
+  const existing = error.extensions?.http as { status?: number; spec?: boolean } | undefined;
+  const http = code === 'BAD_USER_INPUT' && requestFailed && (!existing?.status || existing.spec) ? { http: { status: 400 } } : {};
+  if (code === given && !('http' in http)) return error;
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
     originalError: error.originalError,
-    extensions: { ...error.extensions, code },
+    extensions: { ...error.extensions, code, ...http },
   });
 }
 
 const contractCodes: Plugin = {
   onResultProcess({ result, setResult }) {
     if (Array.isArray(result) || !('errors' in result) || !result.errors) return;
-    setResult({ ...result, errors: result.errors.map((error) => withContractCode(error as GraphQLError)) });
+    const requestFailed = !('data' in result) || result.data === undefined;
+    setResult({ ...result, errors: result.errors.map((error) => withContractCode(error as GraphQLError, requestFailed)) });
   },
 };
 
