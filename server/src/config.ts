@@ -3,8 +3,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root: `.data/` and the built console are found relative to it. */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root (where pnpm-workspace.yaml is): `.data/`, migrations and the built console are found from it. */
+export const repoRoot = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('Latchkey must run from its repository (pnpm-workspace.yaml not found above it).');
+    dir = parent;
+  }
+  return dir;
+})();
 
 export interface Config {
   production: boolean;

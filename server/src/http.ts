@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { join } from 'node:path';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import sirv from 'sirv';
@@ -103,7 +105,9 @@ export function createHttpServer(services: Services): HttpApp {
   const { config, auth, log } = services;
   const yoga = createYoga(services);
   const origin = config.publicUrl;
-  const serveConsole = config.webDist ? sirv(config.webDist, { single: true, etag: true, gzip: true, brotli: true }) : null;
+  const webDist = config.webDist && existsSync(join(config.webDist, 'index.html')) ? config.webDist : null;
+  if (config.webDist && !webDist) log.warn(`the console is not built (${config.webDist} is missing): run pnpm build`);
+  const serveConsole = webDist ? sirv(webDist, { single: true, etag: true, gzip: true, brotli: true, immutable: true }) : null;
 
   const throttle = new SignInThrottle(config.signInThrottle);
 
