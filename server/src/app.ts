@@ -7,6 +7,9 @@ import type { Config } from './config.js';
 import { createPrismaClient } from './db/client.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrator.js';
+import { Notifier } from './db/notifier.js';
+import { KeyUsage } from './keys/usage.js';
+import { KeyVerifier } from './keys/verifier.js';
 import { createHttpServer } from './http.js';
 import { createLogger, type Logger } from './log.js';
 
@@ -47,7 +50,13 @@ export async function createLatchkey(config: Config, options: { logDestination?:
   }
 
   const prisma = createPrismaClient(databaseUrl);
-  const services: Services = { config, prisma, log, auth: createAuth(config, prisma, log) };
+  const notifier = new Notifier(databaseUrl, log);
+  await notifier.start();
+  const keyUsage = new KeyUsage(prisma, log);
+  keyUsage.start();
+  const keys = new KeyVerifier(prisma, keyUsage);
+  await keys.listen(notifier);
+  const services: Services = { config, prisma, log, notifier, keys, keyUsage, auth: createAuth(config, prisma, log) };
   const http = createHttpServer(services);
   let url = '';
 
@@ -69,6 +78,8 @@ export async function createLatchkey(config: Config, options: { logDestination?:
       await http.closeWebSockets();
       http.server.closeAllConnections();
       await new Promise<void>((resolve) => http.server.close(() => resolve()));
+      await keyUsage.stop();
+      await notifier.close();
       await prisma.$disconnect();
       await embedded?.stop();
     },

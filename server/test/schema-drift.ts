@@ -102,7 +102,8 @@ export async function expectedFromSchema(): Promise<string[]> {
       }
       const type = field.kind === 'enum' ? `enum ${enumDbNames.get(field.type)}` : (nativeType(field) ?? SCALAR_TYPES[field.type]);
       const list = field.isList ? '[]' : '';
-      const nullable = field.isRequired || field.isList ? 'not null' : 'null';
+      // Prisma creates scalar lists as nullable arrays (the client always reads them as lists).
+      const nullable = field.isRequired && !field.isList ? 'not null' : 'null';
       const fallback = field.isUpdatedAt ? null : expectedDefault(field, enumDbNames);
       lines.push(`column ${table}.${field.dbName ?? field.name} ${type}${list} ${nullable} default ${fallback ?? '-'}`);
     }

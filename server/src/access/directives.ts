@@ -34,5 +34,18 @@ export function withDirectiveDefinitions(schema: GraphQLSchema): GraphQLSchema {
     locations: [DirectiveLocation.FIELD_DEFINITION],
     args: { role: { type: teamRole } },
   });
-  return new GraphQLSchema({ ...config, directives: [...config.directives, sessionDirective] });
+  const scope = schema.getType('ApiKeyScope');
+  const apiKeyDirective =
+    scope instanceof GraphQLEnumType
+      ? [
+          new GraphQLDirective({
+            name: 'apiKey',
+            description:
+              'Runtime field: the caller must present an API key with this scope. Without a scope argument, the scope is the one declared by the component the field names.',
+            locations: [DirectiveLocation.FIELD_DEFINITION],
+            args: { scope: { type: scope } },
+          }),
+        ]
+      : [];
+  return new GraphQLSchema({ ...config, directives: [...config.directives, sessionDirective, ...apiKeyDirective] });
 }

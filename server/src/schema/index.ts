@@ -3,5 +3,9 @@ import { builder } from './builder.js';
 import './scalars.js';
 // Each feature adds its types and fields to the builder.
 import '../teams/schema.js';
+import '../catalog/schema.js';
+import '../keys/schema.js';
+import '../runs/schema.js';
+import '../audit/schema.js';
 
 export const schema = withDirectiveDefinitions(builder.toSchema({ sortSchema: false }));

@@ -78,7 +78,7 @@ export function createYoga(services: Services): Yoga {
     },
     context: (initial) => {
       const headers = initial.headers ?? (initial as unknown as { request: Request }).request.headers;
-      return createContext(services, headers, initial.clientIp);
+      return createContext(services, headers, initial.clientIp, initial.connectionParams);
     },
     plugins: [
       maxDepthPlugin({ n: LIMITS.depth, ignoreIntrospection: true, flattenFragments: true }),

@@ -1,0 +1,51 @@
+import type { ApiKeyScope } from '../catalog/define.js';
+import { catalog } from '../catalog/registry.js';
+import type { KeyRecord } from '../keys/verifier.js';
+import { errors } from '../schema/errors.js';
+import type { Context } from './context.js';
+
+/** Which scope a runtime field needs: a fixed one, or the one declared by the component it names. */
+export type ApiKeyRequirement = { scope: ApiKeyScope; component?: undefined } | { scope?: undefined; component: string };
+
+export function isGranted(key: KeyRecord, componentKey: string): boolean {
+  const component = catalog.component(componentKey);
+  return !!component && !!key.grants.get(component.app.key)?.components.has(component.key);
+}
+
+/**
+ * The one check behind every `@apiKey` field: a valid key (else 401 UNAUTHENTICATED), the component
+ * granted (else FORBIDDEN / COMPONENT_NOT_GRANTED; ungranted components look exactly like unknown
+ * ones), and the scope held (else FORBIDDEN / MISSING_SCOPE with `requiredScope`).
+ */
+export async function assertApiKey(ctx: Context, requirement: ApiKeyRequirement): Promise<KeyRecord> {
+  const key = await ctx.requireApiKey();
+  let scope = requirement.scope;
+  if (requirement.component !== undefined) {
+    if (!isGranted(key, requirement.component)) {
+      throw errors.forbidden('COMPONENT_NOT_GRANTED', `This key is not granted the component "${requirement.component}".`, { component: requirement.component });
+    }
+    scope = catalog.component(requirement.component)!.scope;
+  }
+  if (scope && !key.scopes.has(scope)) throw errors.forbidden('MISSING_SCOPE', `This needs an API key with the ${scope} scope.`, { requiredScope: scope });
+  return key;
+}
+
+type ComponentOf<Args> = (args: Args) => string;
+
+/**
+ * `@apiKey(scope)`: the one way a runtime field asks for an API key. Like `session()`, it sets the
+ * enforcement and the printed directive together. Without a scope, `componentOf` names the
+ * component whose declared scope applies.
+ */
+export function apiKey(scope: ApiKeyScope): { authScopes: { apiKey: ApiKeyRequirement }; extensions: { directives: { apiKey: { scope: ApiKeyScope } } } };
+export function apiKey<Args>(
+  scope: null,
+  componentOf: ComponentOf<Args>,
+): { authScopes: (parent: unknown, args: Args) => { apiKey: ApiKeyRequirement }; extensions: { directives: { apiKey: Record<string, never> } } };
+export function apiKey<Args>(scope: ApiKeyScope | null, componentOf?: ComponentOf<Args>): object {
+  if (scope) return { authScopes: { apiKey: { scope } }, extensions: { directives: { apiKey: { scope } } } };
+  return {
+    authScopes: (_parent: unknown, args: Args) => ({ apiKey: { component: componentOf!(args) } }),
+    extensions: { directives: { apiKey: {} } },
+  };
+}
