@@ -135,3 +135,46 @@ export async function addMember(server: TestServer, teamId: string, user: TestUs
   const record = await prisma.user.findUniqueOrThrow({ where: { email: user.email } });
   await prisma.member.create({ data: { id: randomBytes(8).toString('hex'), teamId, userId: record.id, role: role.toLowerCase() } });
 }
+
+export interface TestKey {
+  id: string;
+  secret: string;
+}
+
+export interface KeySpec {
+  name?: string;
+  scopes?: ('READ' | 'WRITE' | 'DELETE')[];
+  expiresAt?: Date | null;
+  apps?: { app: string; connectionId?: string | null; components: string[] }[];
+}
+
+export const ALL_RECORDS = ['records.create', 'records.get', 'records.list', 'records.update', 'records.delete'];
+
+/** Creates a key through the management API, as an admin would. */
+export async function createKey(server: TestServer, admin: TestUser, teamId: string, spec: KeySpec = {}): Promise<TestKey> {
+  const result = await server.graphql<{ createApiKey: { apiKey: { id: string }; secret: string } }>(
+    'mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } secret } }',
+    {
+      input: {
+        teamId,
+        name: spec.name ?? 'test key',
+        scopes: spec.scopes ?? ['READ', 'WRITE', 'DELETE'],
+        expiresAt: spec.expiresAt?.toISOString() ?? null,
+        apps: spec.apps ?? [{ app: 'records', components: ALL_RECORDS }],
+      },
+    },
+    { cookie: admin.cookie },
+  );
+  if (!result.data?.createApiKey) throw new Error(`createApiKey failed: ${JSON.stringify(result.errors)}`);
+  return { id: result.data.createApiKey.apiKey.id, secret: result.data.createApiKey.secret };
+}
+
+/** A GraphQL request made with an API key. */
+export function withKey(server: TestServer, secret: string | null) {
+  return <T = Record<string, any>>(query: string, variables?: Record<string, unknown>) =>
+    server.graphql<T>(query, variables, { headers: secret === null ? {} : { authorization: `Bearer ${secret}` } });
+}
+
+export const RUN_ACTION = `mutation ($component: String!, $input: JSON!, $idempotencyKey: String) {
+  runAction(component: $component, input: $input, idempotencyKey: $idempotencyKey) { id component status output error { code message } idempotencyKey replayed startedAt durationMs }
+}`;
