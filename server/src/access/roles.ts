@@ -42,7 +42,7 @@ export class TeamAccess {
   /** Not a member: NOT_FOUND (another team's ids are never confirmed). Too low a role: FORBIDDEN. */
   async assertRole(teamId: string, required: TeamRole = 'MEMBER'): Promise<TeamRole> {
     const role = await this.roleIn(teamId);
-    if (!role) throw errors.notFound('Team');
+    if (!role) throw errors.notFound();
     if (!roleAtLeast(role, required)) {
       throw errors.forbidden('ROLE_REQUIRED', `This needs the ${required} role in the team.`, { requiredRole: required });
     }

@@ -52,9 +52,9 @@ export const ApiKeyRef = builder.prismaObject('ApiKey', {
   }),
 });
 
-const CreatedApiKeyRef = builder.objectRef<{ apiKey: object; secret: string }>('CreatedApiKey').implement({
+const CreatedApiKeyRef = builder.objectRef<{ apiKey: { id: string }; secret: string }>('CreatedApiKey').implement({
   fields: (t) => ({
-    apiKey: t.field({ type: ApiKeyRef, resolve: (created) => created.apiKey as never }),
+    apiKey: t.prismaField({ type: 'ApiKey', resolve: (query, created, _args, ctx) => ctx.prisma.apiKey.findUniqueOrThrow({ ...query, where: { id: created.apiKey.id } }) }),
     secret: t.exposeString('secret', { description: 'The full key. Shown this once; Latchkey keeps only its hash.' }),
   }),
 });
@@ -135,13 +135,15 @@ builder.mutationFields((t) => ({
     type: 'ApiKey',
     args: { id: t.arg.id(), input: t.arg({ type: UpdateApiKeyInput }) },
     ...session('ADMIN', byKeyId),
-    resolve: async (_query, _root, { id, input }, ctx) =>
-      updateKey(ctx, await ctx.requireViewer(), String(id), {
+    resolve: async (query, _root, { id, input }, ctx) => {
+      await updateKey(ctx, await ctx.requireViewer(), String(id), {
         name: input.name,
         scopes: input.scopes,
         expiresAt: input.expiresAt,
         apps: input.apps ? grantsOf(input.apps) : input.apps,
-      }),
+      });
+      return ctx.prisma.apiKey.findUniqueOrThrow({ ...query, where: { id: String(id) } });
+    },
   }),
   regenerateApiKey: t.field({
     type: CreatedApiKeyRef,
@@ -154,7 +156,10 @@ builder.mutationFields((t) => ({
     type: 'ApiKey',
     args: { id: t.arg.id() },
     ...session('ADMIN', byKeyId),
-    resolve: async (_query, _root, args, ctx) => revokeKey(ctx, await ctx.requireViewer(), String(args.id)),
+    resolve: async (query, _root, args, ctx) => {
+      await revokeKey(ctx, await ctx.requireViewer(), String(args.id));
+      return ctx.prisma.apiKey.findUniqueOrThrow({ ...query, where: { id: String(args.id) } });
+    },
   }),
   deleteApiKey: t.id({
     args: { id: t.arg.id() },
