@@ -2,7 +2,7 @@ import { createLatchkey } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { EmbeddedPostgresInUseError } from './db/embedded.js';
 import { MigrationError } from './db/migrator.js';
-import { DEMO_LOGIN, seedDemo } from './demo.js';
+import { DEMO_LOGIN, demoCurl, rotateDemoKey, seedDemo } from './demo.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -26,6 +26,11 @@ async function main(): Promise<void> {
     await seedDemo(latchkey.services);
     const consoleUrl = process.env.LATCHKEY_CONSOLE_URL ?? 'http://localhost:5173';
     lines.push(`Console:     ${consoleUrl}`, `Demo login:  ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
+    const key = await rotateDemoKey(latchkey.services);
+    if (key) {
+      const apiUrl = `http://localhost:${config.port}`;
+      lines.push(`Demo key:    ${key}   (records app; a new one on every start)`, '', 'Try it:', '', demoCurl(apiUrl, key));
+    }
   }
   process.stdout.write(`\n${lines.map((line) => `  ${line}`).join('\n')}\n\n`);
 }

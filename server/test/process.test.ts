@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +61,12 @@ describe('the development server process', () => {
     expect(first.output()).toContain(`${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
     expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
 
+    // The printed demo key and curl work exactly as printed.
+    const curl = first.output().split('\n').find((line) => line.trim().startsWith('curl '))!;
+    expect(curl).toContain('authorization: Bearer lk_');
+    const ran = JSON.parse(execSync(curl.trim(), { encoding: 'utf8' }));
+    expect(ran.data.runAction).toMatchObject({ status: 'SUCCEEDED', output: { collection: 'notes', data: { text: 'hello' } } });
+
     const signIn = await fetch(`http://localhost:${port}/api/auth/sign-in/email`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: `http://localhost:${port}` },
@@ -87,6 +93,12 @@ describe('the development server process', () => {
     await until(again, 'Demo login');
     const teams = await graphql('{ me { teams { name } } }');
     expect(teams.data.me.teams.map((team: { name: string }) => team.name)).toEqual(['Demo team', 'Kept across restarts']);
+    // A restart prints a new demo key; the old one is no longer valid.
+    const oldKey = /Bearer (lk_\w+)/.exec(curl)![1];
+    const newKey = /Demo key: +(lk_\w+)/.exec(again.output())![1];
+    expect(newKey).not.toBe(oldKey);
+    const withOld = await fetch(`http://localhost:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${oldKey}` }, body: '{"query":"{ apiKeyInfo { name } }"}' });
+    expect(withOld.status).toBe(401);
     again.child.kill('SIGTERM');
     expect(await again.exit).toBe(0);
   }, 90_000);
