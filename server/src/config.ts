@@ -31,6 +31,13 @@ export interface Config {
   webDist: string | undefined;
   signInThrottle: { window: number; max: number };
   logLevel: string;
+  /** Provider endpoints (the tests and `pnpm dev` can point them at local fakes). */
+  linearApiUrl: string;
+  notionApiUrl: string;
+  /** Lets http.request reach loopback and private addresses (tests, on-premise). */
+  httpActionAllowPrivate: boolean;
+  /** Enables /webhooks/clerk. */
+  clerkWebhookSigningSecret: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +91,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webDist: env.LATCHKEY_WEB_DIST ? resolve(env.LATCHKEY_WEB_DIST) : production ? join(repoRoot, 'web', 'dist') : undefined,
     signInThrottle: { window: 60, max: Number(env.SIGN_IN_ATTEMPTS_PER_MINUTE ?? 5) },
     logLevel: env.LOG_LEVEL ?? 'info',
+    linearApiUrl: env.LINEAR_API_URL || 'https://api.linear.app/graphql',
+    notionApiUrl: (env.NOTION_API_URL || 'https://api.notion.com').replace(/\/$/, ''),
+    httpActionAllowPrivate: ['1', 'true', 'yes'].includes((env.HTTP_ACTION_ALLOW_PRIVATE ?? '').toLowerCase()),
+    clerkWebhookSigningSecret: env.CLERK_WEBHOOK_SIGNING_SECRET || undefined,
     ...overrides,
   };
 }

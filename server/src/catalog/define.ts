@@ -1,3 +1,4 @@
+import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { InputIssue } from '../schema/errors.js';
@@ -6,23 +7,63 @@ export type ApiKeyScope = 'READ' | 'WRITE' | 'DELETE';
 export type ComponentKind = 'ACTION' | 'TRIGGER';
 export type JsonSchema = Record<string, unknown>;
 
-/** A run that fails in the provider or the handler: the run is FAILED with this code, not a GraphQL error. */
+export type ConnectionStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED' | 'ERROR';
+
+/**
+ * A run that fails in the provider or the handler: the run is FAILED with this code (for example
+ * PROVIDER_ERROR, TIMEOUT, CONNECTION_INVALID, NOT_FOUND), not a GraphQL error. `connectionStatus`
+ * tells the runner what the provider's answer says about the connection (401 → REVOKED, …).
+ */
 export class ActionError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly details: { connectionStatus?: ConnectionStatus; retryAfterSeconds?: number } = {},
   ) {
     super(message);
   }
 }
 
-export interface ActionContext<Input> {
+/** The connection a run acts through: decrypted credentials, only ever inside the server. */
+export interface RunConnection<Credentials = unknown> {
+  id: string;
+  credentials: Credentials;
+  permissions: string[];
+}
+
+export interface ActionContext<Input, Credentials = any> {
   input: Input;
   teamId: string;
   apiKeyId: string;
+  /** The granted connection, for apps that need one; null otherwise. */
+  connection: RunConnection<Credentials> | null;
   signal: AbortSignal;
   prisma: PrismaClient;
   log: Logger;
+  config: Config;
+}
+
+/** What a provider says about a set of credentials when they are checked. */
+export interface ConnectionCheck {
+  permissions: string[];
+  expiresAt?: Date | null;
+}
+
+/** Credentials the provider refused: the connection is not saved (or is marked with `status`). */
+export class ConnectionCheckError extends Error {
+  constructor(
+    message: string,
+    readonly status: Exclude<ConnectionStatus, 'ACTIVE'> = 'ERROR',
+  ) {
+    super(message);
+  }
+}
+
+export interface ConnectionDefinition<Credentials = any> {
+  /** JSON Schema of the credentials; the console builds its form from it. Secret fields carry `writeOnly: true`. */
+  credentialsSchema: JsonSchema;
+  /** Asks the provider whether the credentials work and what they may do. Throws ConnectionCheckError. */
+  check(credentials: Credentials, context: { config: Config; signal: AbortSignal }): Promise<ConnectionCheck>;
 }
 
 interface ComponentBase {
@@ -60,6 +101,7 @@ export interface AppDefinition {
   description: string;
   /** Apps that act on an outside account need a team connection. */
   needsConnection: boolean;
+  connection?: ConnectionDefinition;
   components: ComponentDefinition[];
 }
 

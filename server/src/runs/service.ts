@@ -62,7 +62,7 @@ async function execute(ctx: Context, key: KeyRecord, action: ActionDefinition, i
     }, timeoutMs);
   });
   try {
-    const output = await Promise.race([action.run({ input, teamId: key.teamId, apiKeyId: key.id, signal: controller.signal, prisma: ctx.prisma, log: ctx.log }), timeout]);
+    const output = await Promise.race([action.run({ input, teamId: key.teamId, apiKeyId: key.id, connection: null, signal: controller.signal, prisma: ctx.prisma, log: ctx.log, config: ctx.config }), timeout]);
     return { output: output ?? null, error: null };
   } catch (error) {
     if (isLatchkeyError(error)) throw error;
