@@ -20,6 +20,8 @@ export default defineConfig({
     baseURL: BASE_URL,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
+    // The console then skips its animations, so screenshots never catch a modal half-way.
+    contextOptions: { reducedMotion: 'reduce' },
     launchOptions: {
       // Debian's Chromium: `playwright install` cannot download browsers on these machines.
       executablePath: '/usr/bin/chromium',

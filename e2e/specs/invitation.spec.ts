@@ -21,11 +21,13 @@ test('an owner invites a member, who signs up through the link and joins without
   expect(link).toMatch(/\/invitations\/[\w-]+$/);
   await snap(page, testInfo, 'invitation-created');
   await created.getByRole('button', { name: 'Done' }).click();
+  await expect(created).toBeHidden();
   const pending = page.getByRole('table', { name: 'Pending invitations' });
   await expect(pending.getByRole('row', { name: new RegExp(member.email) })).toContainText(link);
   await snap(page, testInfo, 'team-owner-invitations');
 
-  const memberContext = await browser.newContext({ baseURL: testInfo.project.use.baseURL, viewport: testInfo.project.use.viewport ?? null });
+  const { baseURL, viewport } = testInfo.project.use;
+  const memberContext = await browser.newContext({ baseURL, viewport, reducedMotion: 'reduce' });
   const memberPage = await memberContext.newPage();
   await memberPage.goto(link);
   await expect(memberPage.getByRole('heading', { name: "You're invited to a team on Latchkey" })).toBeVisible();

@@ -12,7 +12,7 @@ import { GraphQLProvider } from './urql';
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="auto">
-      <Notifications position="top-right" />
+      <Notifications position="bottom-right" />
       <GraphQLProvider>
         <RouterProvider router={router} />
       </GraphQLProvider>

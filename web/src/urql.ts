@@ -17,14 +17,14 @@ function createGraphQLClient(): Client {
 
 const ResetContext = createContext<() => void>(() => {});
 
-/** Provides the client; `useResetGraphQL` swaps in a fresh one so no data outlives a session. */
+/** Provides the client; `useResetGraphQL` swaps in a fresh one when the session changes. */
 export function GraphQLProvider({ children }: { children: ReactNode }) {
   const [client, setClient] = useState(createGraphQLClient);
   const reset = useCallback(() => setClient(createGraphQLClient()), []);
   return createElement(ResetContext.Provider, { value: reset }, createElement(Provider, { value: client }, children));
 }
 
-/** Call after signing in or out: drops every cached result of the previous session. */
+/** Call after signing in or up: drops every cached result of the signed-out visitor. (Signing out reloads the page.) */
 export function useResetGraphQL(): () => void {
   return useContext(ResetContext);
 }

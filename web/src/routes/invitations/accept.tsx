@@ -6,7 +6,6 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useMutation } from 'urql';
 import { attempt, authClient } from '../../auth';
 import { useViewer, withNext } from '../../session';
-import { useResetGraphQL } from '../../urql';
 import { EmptyPage } from '../../ui/empty-page';
 import { apiError } from '../../ui/errors';
 import { ErrorState, PageLoader } from '../../ui/states';
@@ -54,7 +53,6 @@ type Outcome = { state: 'joining' } | { state: 'failed'; code: string; message: 
 
 function Accept({ invitationId, email }: { invitationId: string; email: string }) {
   const navigate = useNavigate();
-  const resetGraphQL = useResetGraphQL();
   const [, accept] = useMutation(AcceptInvitationMutation);
   const [outcome, setOutcome] = useState<Outcome>({ state: 'joining' });
   const started = useRef<string | null>(null);
@@ -81,8 +79,7 @@ function Accept({ invitationId, email }: { invitationId: string; email: string }
 
   const switchAccount = async () => {
     await attempt(authClient.signOut());
-    resetGraphQL();
-    navigate(withNext('/sign-in', `/invitations/${invitationId}`), { replace: true });
+    window.location.assign(withNext('/sign-in', `/invitations/${invitationId}`));
   };
 
   if (outcome.state === 'joining') {

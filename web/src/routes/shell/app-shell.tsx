@@ -27,13 +27,13 @@ export function Component() {
   return (
     <AppShell
       header={{ height: 56 }}
-      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !navOpened || !teamId, desktop: !teamId } }}
+      navbar={{ width: 220, breakpoint: 'md', collapsed: { mobile: !navOpened || !teamId, desktop: !teamId } }}
       padding="md"
     >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap" miw={0}>
-            {teamId && <Burger opened={navOpened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />}
+            {teamId && <Burger opened={navOpened} onClick={toggle} hiddenFrom="md" size="sm" aria-label="Toggle navigation" />}
             <Anchor component={Link} to="/" fw={700} underline="never" c="var(--mantine-color-text)">
               Latchkey
             </Anchor>

@@ -1,22 +1,17 @@
 import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useNavigate } from 'react-router';
 import { attempt, authClient } from '../../auth';
 import type { Viewer } from '../../session';
-import { useResetGraphQL } from '../../urql';
 
 export function UserMenu({ viewer }: { viewer: Viewer }) {
-  const navigate = useNavigate();
-  const resetGraphQL = useResetGraphQL();
-
   const signOut = async () => {
     const failure = await attempt(authClient.signOut());
     if (failure) {
       notifications.show({ color: 'red', title: 'Could not sign out', message: 'Latchkey could not be reached. Try again.' });
       return;
     }
-    navigate('/sign-in', { replace: true });
-    resetGraphQL();
+    // A full page load: nothing of the session stays in memory.
+    window.location.assign('/sign-in');
   };
 
   return (

@@ -32,7 +32,7 @@ export function InvitationsPanel({ teamId }: { teamId: string }) {
           No pending invitations. Invite someone, then hand them the link.
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={560}>
+        <Table.ScrollContainer minWidth={720}>
           <Table verticalSpacing="sm" aria-label="Pending invitations">
             <Table.Thead>
               <Table.Tr>
@@ -46,15 +46,15 @@ export function InvitationsPanel({ teamId }: { teamId: string }) {
               {invitations.map((invitation) => (
                 <Table.Tr key={invitation.id}>
                   <Table.Td>{invitation.email}</Table.Td>
-                  <Table.Td>
+                  <Table.Td w={1}>
                     <Badge variant="light" color={roleColor(invitation.role)}>
                       {roleLabel(invitation.role)}
                     </Badge>
                   </Table.Td>
-                  <Table.Td>{formatDateTime(invitation.expiresAt)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(invitation.expiresAt)}</Table.Td>
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
-                      <Text size="sm" ff="monospace" truncate="end" maw={260} title={invitation.link}>
+                      <Text size="sm" ff="monospace" truncate="end" maw={{ base: 140, lg: 280 }} title={invitation.link}>
                         {invitation.link}
                       </Text>
                       <CopyButton value={invitation.link}>

@@ -7,7 +7,7 @@ type Member = NonNullable<ResultOf<typeof TeamOverviewQuery>['team']>['members']
 
 export function MembersTable({ members, viewerId }: { members: Member[]; viewerId: string }) {
   return (
-    <Table.ScrollContainer minWidth={520}>
+    <Table.ScrollContainer minWidth={600}>
       <Table verticalSpacing="sm" aria-label="Members">
         <Table.Thead>
           <Table.Tr>
@@ -30,12 +30,12 @@ export function MembersTable({ members, viewerId }: { members: Member[]; viewerI
                 )}
               </Table.Td>
               <Table.Td>{member.user.email}</Table.Td>
-              <Table.Td>
+              <Table.Td w={1}>
                 <Badge variant="light" color={roleColor(member.role)}>
                   {roleLabel(member.role)}
                 </Badge>
               </Table.Td>
-              <Table.Td>{formatDate(member.createdAt)}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(member.createdAt)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
