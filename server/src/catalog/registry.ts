@@ -1,8 +1,9 @@
+import { linear } from '../apps/linear/index.js';
 import { records } from '../apps/records/index.js';
 import type { AppDefinition, Component } from './define.js';
 
 /** Every app Latchkey knows. Adding an app is adding its folder under apps/ and one line here. */
-export const APPS: AppDefinition[] = [records];
+export const APPS: AppDefinition[] = [records, linear];
 
 const appsByKey = new Map(APPS.map((app) => [app.key, app]));
 const componentsByKey = new Map<string, Component>(

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { buildSchema, parse, validate } from 'graphql';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { linear } from '../src/apps/linear/index.js';
+import { LINEAR_DOCUMENTS } from '../src/apps/linear/documents.js';
+import { ActionError, ConnectionCheckError, type ActionDefinition, type ActionContext } from '../src/catalog/define.js';
+import { validateAgainst } from '../src/catalog/validation.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { createLogger } from '../src/log.js';
+import { startFakeLinear, type FakeLinear } from './fakes/linear.js';
+
+let fake: FakeLinear;
+let config: Config;
+
+beforeAll(async () => {
+  fake = await startFakeLinear();
+  config = loadConfig({ NODE_ENV: 'test', AUTH_SECRET: randomBytes(32).toString('base64url'), ENCRYPTION_KEY: randomBytes(32).toString('base64') }, { linearApiUrl: fake.url });
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.setFailure(null));
+
+const action = (name: string) => linear.components.find((component) => component.name === name) as ActionDefinition;
+
+/** Runs an action's handler directly, as the runner would, with the given credentials. */
+async function run(name: string, input: unknown, options: { credentials?: unknown; signal?: AbortSignal } = {}) {
+  const definition = action(name);
+  const prepared = structuredClone(input);
+  expect(validateAgainst(definition.inputSchema, prepared, ['input'])).toEqual([]);
+  const context: ActionContext<unknown> = {
+    input: prepared,
+    teamId: 'team',
+    apiKeyId: 'key',
+    connection: { id: 'connection', credentials: options.credentials ?? { apiKey: fake.adminKey }, permissions: ['read', 'write'] },
+    signal: options.signal ?? new AbortController().signal,
+    prisma: undefined as never,
+    log: createLogger('silent'),
+    config,
+  };
+  const output = await definition.run(context);
+  expect(validateAgainst(definition.outputSchema, structuredClone(output), ['output'])).toEqual([]);
+  return output as any;
+}
+
+async function failure(promise: Promise<unknown>): Promise<ActionError> {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ActionError);
+  return error as ActionError;
+}
+
+const check = (credentials: unknown) => linear.connection!.check(credentials, { config, signal: new AbortController().signal });
+
+describe("Linear's schema", () => {
+  it('accepts every document Latchkey sends to Linear', () => {
+    const schema = buildSchema(readFileSync(new URL('./fakes/linear-api.graphql', import.meta.url), 'utf8'));
+    for (const [name, document] of Object.entries(LINEAR_DOCUMENTS)) {
+      expect(validate(schema, parse(document)).map((error) => error.message), name).toEqual([]);
+    }
+    // The check is real: a field Linear does not have is refused.
+    expect(validate(schema, parse('{ viewer { id isAdmin } }')).length).toBeGreaterThan(0);
+  });
+
+  it('has strict JSON Schemas for the credentials, every input, config and output', () => {
+    expect(validateAgainst(linear.connection!.credentialsSchema, { apiKey: 'lin_api_x' }, [])).toEqual([]);
+    expect(validateAgainst(linear.connection!.credentialsSchema, { accessToken: 't', scopes: ['read'] }, [])).toEqual([]);
+    expect(validateAgainst(linear.connection!.credentialsSchema, { accessToken: 't' }, []).length).toBeGreaterThan(0);
+    expect(validateAgainst(linear.connection!.credentialsSchema, { apiKey: 'k', accessToken: 't', scopes: ['read'] }, []).length).toBeGreaterThan(0);
+    for (const component of linear.components) {
+      expect(() => validateAgainst(component.inputSchema, {}, [])).not.toThrow();
+      expect(() => validateAgainst(component.outputSchema, {}, [])).not.toThrow();
+    }
+    expect(validateAgainst(action('createIssue').inputSchema, { teamId: 't', title: 'x', priority: 5 }, ['input'])).toEqual([{ path: ['input', 'priority'], message: expect.any(String) }]);
+    expect(validateAgainst(action('searchIssues').inputSchema, { query: 'x', first: 51 }, ['input'])[0]?.path).toEqual(['input', 'first']);
+    expect(linear.components.filter((component) => component.kind === 'TRIGGER').map((trigger) => [trigger.name, trigger.requiredPermissions])).toEqual([
+      ['issueCreated', ['admin']],
+      ['issueUpdated', ['admin']],
+      ['commentCreated', ['admin']],
+    ]);
+  });
+});
+
+describe('linear connection check', () => {
+  it("gives a personal key of an admin read, write and admin, and a member's key read and write", async () => {
+    expect(await check({ apiKey: fake.adminKey })).toEqual({ permissions: ['read', 'write', 'admin'] });
+    expect(await check({ apiKey: fake.memberKey })).toEqual({ permissions: ['read', 'write'] });
+    const sent = fake.requests.at(-1)!;
+    expect(sent.headers.authorization).toBe(fake.memberKey);
+    expect(sent.query).toContain('viewer');
+  });
+
+  it('gives an OAuth token the scopes it was granted, sent as a Bearer token', async () => {
+    const token = fake.addOAuthToken(['read']);
+    expect(await check({ accessToken: token, scopes: ['read'] })).toEqual({ permissions: ['read'] });
+    expect(fake.requests.at(-1)!.headers.authorization).toBe(`Bearer ${token}`);
+  });
+
+  it('refuses bad credentials with ConnectionCheckError, without echoing them', async () => {
+    const error = await check({ apiKey: 'lin_api_wrong' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConnectionCheckError);
+    expect((error as ConnectionCheckError).status).toBe('REVOKED');
+    expect((error as Error).message).not.toContain('lin_api_wrong');
+    // An OAuth token sent as a personal key is not accepted either (Linear wants Bearer).
+    const token = fake.addOAuthToken(['read', 'write']);
+    await expect(check({ apiKey: token })).rejects.toBeInstanceOf(ConnectionCheckError);
+    fake.setFailure('rateLimited');
+    const limited = await check({ apiKey: fake.adminKey }).catch((caught: unknown) => caught);
+    expect(limited).toBeInstanceOf(ConnectionCheckError);
+    expect((limited as ConnectionCheckError).status).toBe('ERROR');
+  });
+});
+
+describe('linear actions against the fake Linear', () => {
+  it('creates an issue, comments on it and finds it', async () => {
+    const issue = await run('createIssue', { teamId: fake.team.id, title: 'Printer on fire', description: 'Third floor', priority: 1, labelIds: ['l1'] });
+    expect(issue).toEqual({ id: expect.any(String), identifier: expect.stringMatching(/^ENG-\d+$/), title: 'Printer on fire', url: expect.stringContaining(issue.identifier) });
+    expect(fake.issues.at(-1)).toMatchObject({ title: 'Printer on fire', description: 'Third floor', priority: 1, labelIds: ['l1'], teamId: fake.team.id });
+    expect(fake.requests.at(-1)!.headers.authorization).toBe(fake.adminKey);
+
+    const comment = await run('createComment', { issueId: issue.identifier, body: 'Extinguisher on the way' });
+    expect(comment).toEqual({ id: expect.any(String), url: expect.stringContaining(issue.identifier) });
+    expect(fake.comments.at(-1)).toMatchObject({ issueId: issue.id, body: 'Extinguisher on the way' });
+
+    await run('createIssue', { teamId: fake.team.id, title: 'Unrelated' });
+    const found = await run('searchIssues', { query: 'printer' });
+    expect(found).toEqual({ issues: [issue] });
+    expect(fake.requests.at(-1)!.variables).toEqual({ term: 'printer', first: 10 });
+    expect((await run('searchIssues', { query: 'nothing like it' })).issues).toEqual([]);
+  });
+
+  it('works with an OAuth token that has write', async () => {
+    const token = fake.addOAuthToken(['read', 'write']);
+    const issue = await run('createIssue', { teamId: fake.team.id, title: 'Via OAuth' }, { credentials: { accessToken: token, scopes: ['read', 'write'] } });
+    expect(issue.title).toBe('Via OAuth');
+    expect(fake.requests.at(-1)!.headers.authorization).toBe(`Bearer ${token}`);
+  });
+
+  it("fails with PROVIDER_ERROR and Linear's message when Linear refuses the input", async () => {
+    const unknownTeam = await failure(run('createIssue', { teamId: 'no-such-team', title: 'x' }));
+    expect(unknownTeam.code).toBe('PROVIDER_ERROR');
+    expect(unknownTeam.message).toContain('Could not find referenced Team.');
+    fake.setFailure('invalidInput');
+    const invalid = await failure(run('createComment', { issueId: 'ENG-1', body: 'x' }));
+    expect(invalid).toMatchObject({ code: 'PROVIDER_ERROR', message: 'Linear: title must be shorter than or equal to 255 characters', details: {} });
+  });
+
+  it('fails with CONNECTION_INVALID and marks the connection REVOKED when Linear refuses the credentials', async () => {
+    const token = fake.addOAuthToken(['read', 'write']);
+    fake.revoke(token);
+    const revoked = await failure(run('searchIssues', { query: 'x' }, { credentials: { accessToken: token, scopes: ['read', 'write'] } }));
+    expect(revoked).toMatchObject({ code: 'CONNECTION_INVALID', details: { connectionStatus: 'REVOKED' } });
+    expect(revoked.message).not.toContain(token);
+    fake.setFailure('unauthorized');
+    expect(await failure(run('createIssue', { teamId: fake.team.id, title: 'x' }))).toMatchObject({ code: 'CONNECTION_INVALID', details: { connectionStatus: 'REVOKED' } });
+  });
+
+  it('fails with PROVIDER_ERROR carrying the retry time when Linear rate-limits (HTTP 429 or the RATELIMITED code)', async () => {
+    for (const mode of ['rateLimited', 'rateLimited400'] as const) {
+      fake.setFailure(mode);
+      const limited = await failure(run('createIssue', { teamId: fake.team.id, title: 'x' }));
+      expect(limited.code).toBe('PROVIDER_ERROR');
+      expect(limited.details.retryAfterSeconds).toBeGreaterThanOrEqual(40);
+      expect(limited.details.retryAfterSeconds).toBeLessThanOrEqual(42);
+      expect(limited.message).toContain(`retry in ${limited.details.retryAfterSeconds} seconds`);
+    }
+  });
+
+  it('gives up with TIMEOUT when the run is aborted while Linear hangs', async () => {
+    fake.setFailure('hang');
+    const started = Date.now();
+    const timedOut = await failure(run('searchIssues', { query: 'slow' }, { signal: AbortSignal.timeout(300) }));
+    expect(timedOut.code).toBe('TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('sends only documents that the fake (and Linear) accept', async () => {
+    const before = fake.requests.length;
+    await run('searchIssues', { query: 'anything' });
+    const response = await fetch(fake.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: fake.adminKey }, body: JSON.stringify({ query: '{ viewer { nope } }' }) });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as any).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(fake.requests.length).toBe(before + 2);
+  });
+});
