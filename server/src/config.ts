@@ -20,6 +20,8 @@ export interface Config {
   host: string;
   /** Where providers and browsers reach this server. */
   publicUrl: string;
+  /** Where people open the console (invitation links point here). */
+  consoleUrl: string;
   /** Origins allowed to use the session cookie (the console's). */
   trustedOrigins: string[];
   /** Unset: an embedded PostgreSQL is started under `dataDir/postgres`. */
@@ -78,9 +80,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!production) trustedOrigins.push('http://localhost:5173', 'http://127.0.0.1:5173', `http://localhost:${listenPort}`, `http://127.0.0.1:${listenPort}`);
   for (const origin of (env.TRUSTED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) trustedOrigins.push(origin);
 
+  const webDist = env.LATCHKEY_WEB_DIST ? resolve(env.LATCHKEY_WEB_DIST) : production ? join(repoRoot, 'web', 'dist') : undefined;
+  // The server serves the console itself when it has a build; otherwise it is Vite's dev server.
+  const consoleUrl = (env.LATCHKEY_CONSOLE_URL ?? (webDist ? publicUrl : 'http://localhost:5173')).replace(/\/$/, '');
+
   return {
     production,
     port: listenPort,
+    consoleUrl,
     host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     publicUrl,
     trustedOrigins: [...new Set(trustedOrigins)],
@@ -88,7 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     authSecret,
     encryptionKey,
-    webDist: env.LATCHKEY_WEB_DIST ? resolve(env.LATCHKEY_WEB_DIST) : production ? join(repoRoot, 'web', 'dist') : undefined,
+    webDist,
     signInThrottle: { window: 60, max: Number(env.SIGN_IN_ATTEMPTS_PER_MINUTE ?? 5) },
     logLevel: env.LOG_LEVEL ?? 'info',
     linearApiUrl: env.LINEAR_API_URL || 'https://api.linear.app/graphql',

@@ -24,8 +24,7 @@ async function main(): Promise<void> {
   const lines = [`Latchkey API listening on ${url} (GraphQL: ${url}/graphql)`];
   if (!config.production) {
     await seedDemo(latchkey.services);
-    const consoleUrl = process.env.LATCHKEY_CONSOLE_URL ?? 'http://localhost:5173';
-    lines.push(`Console:     ${consoleUrl}`, `Demo login:  ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
+    lines.push(`Console:     ${config.consoleUrl}`, `Demo login:  ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
     const key = await rotateDemoKey(latchkey.services);
     if (key) {
       const apiUrl = `http://localhost:${config.port}`;

@@ -67,7 +67,9 @@ describe('invitations', () => {
     expect(invited.errors).toBeUndefined();
     const invitation = invited.data?.inviteMember;
     expect(invitation).toMatchObject({ email: invitee.email, role: 'MEMBER' });
-    expect(invitation.link).toBe(`${server.url}/invitations/${invitation.id}`);
+    expect(invitation.link).toBe(`${server.latchkey.services.config.consoleUrl}/invitations/${invitation.id}`);
+    const asMember = await server.graphql('query ($id: ID!) { team(id: $id) { invitations { link } } }', { id: teamId }, { cookie: member.cookie });
+    expect(asMember.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' });
     expect(server.logs.text).toContain(invitation.link);
 
     // Nobody else can use it.

@@ -53,7 +53,7 @@ export function createAuth(config: Config, prisma: PrismaClient, log: Logger) {
         },
         async sendInvitationEmail({ id, email, role, organization: team }) {
           // Latchkey sends no mail: the link is handed over by hand (and printed in development).
-          const link = `${config.publicUrl}/invitations/${id}`;
+          const link = `${config.consoleUrl}/invitations/${id}`;
           if (!config.production) log.info({ team: team.name, email, role }, `invitation link: ${link}`);
         },
       }),

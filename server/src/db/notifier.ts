@@ -26,7 +26,7 @@ export class Notifier {
       for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '');
     });
     client.on('error', (error) => {
-      this.log.warn({ err: error }, 'notification connection lost; reconnecting');
+      this.log.warn(`notification connection lost (${error.message}); reconnecting`);
       this.reconnectSoon();
     });
     client.on('end', () => this.reconnectSoon());

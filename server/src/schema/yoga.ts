@@ -64,7 +64,8 @@ export function createYoga(services: Services): Yoga {
       debug: () => {},
       info: () => {},
       warn: (...args) => services.log.warn(args.map(String).join(' ')),
-      error: (...args) => services.log.error(args.map(String).join(' ')),
+      // Errors answered to the client with a contract code are expected; unexpected ones are logged by maskError.
+      error: (...args) => (args.some(isLatchkeyError) ? services.log.debug(args.map(String).join(' ')) : services.log.error(args.map(String).join(' '))),
     },
     maskedErrors: {
       isDev: false,

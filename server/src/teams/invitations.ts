@@ -5,7 +5,7 @@ import { errors } from '../schema/errors.js';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function invitationLink(ctx: Context, invitationId: string): string {
-  return `${ctx.config.publicUrl}/invitations/${invitationId}`;
+  return `${ctx.config.consoleUrl}/invitations/${invitationId}`;
 }
 
 /** better-auth records the invitation and checks the inviter's role; the link is handed over by hand. */

@@ -55,8 +55,11 @@ export const TeamRef = builder.prismaObject('Team', {
     members: t.field({ type: [TeamMemberRef], resolve: (team, _args, ctx) => membersOf(ctx, team.id) }),
     invitations: t.field({
       type: [InvitationRef],
-      description: 'Pending invitations.',
-      resolve: (team, _args, ctx) => pendingInvitations(ctx, team.id),
+      description: 'Pending invitations, with their links (OWNER and ADMIN only).',
+      resolve: async (team, _args, ctx) => {
+        await (await ctx.requireViewer()).access.assertRole(team.id, 'ADMIN');
+        return pendingInvitations(ctx, team.id);
+      },
     }),
   }),
 });
