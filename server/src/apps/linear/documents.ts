@@ -53,7 +53,7 @@ export const SEARCH_ISSUES = /* GraphQL */ `
   }
 `;
 
-/** Used by the trigger lifecycle to register and remove Linear's webhooks. */
+/** For the Linear triggers: registering and removing the webhook Linear delivers their events through. */
 export const WEBHOOK_CREATE = /* GraphQL */ `
   mutation LatchkeyWebhookCreate($input: WebhookCreateInput!) {
     webhookCreate(input: $input) {
