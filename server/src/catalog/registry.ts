@@ -1,10 +1,12 @@
+import { email } from '../apps/email/index.js';
+import { httpApp } from '../apps/http/index.js';
 import { linear } from '../apps/linear/index.js';
 import { notion } from '../apps/notion/index.js';
 import { records } from '../apps/records/index.js';
 import type { AppDefinition, Component } from './define.js';
 
 /** Every app Latchkey knows. Adding an app is adding its folder under apps/ and one line here. */
-export const APPS: AppDefinition[] = [records, linear, notion];
+export const APPS: AppDefinition[] = [records, linear, notion, httpApp, email];
 
 const appsByKey = new Map(APPS.map((app) => [app.key, app]));
 const componentsByKey = new Map<string, Component>(

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from '../access/context.js';
 import { ActionError, type ActionDefinition, type Component } from '../catalog/define.js';
 import { validateAgainst } from '../catalog/validation.js';
+import { connectionForRun, markConnectionFromRun } from '../connections/service.js';
 import type { Prisma } from '../db/client.js';
 import type { KeyRecord } from '../keys/verifier.js';
 import { errors, isLatchkeyError } from '../schema/errors.js';
@@ -51,7 +52,10 @@ function canonical(value: unknown): string {
 }
 
 /** Runs the handler under its timeout; provider and handler failures become the run's error. */
-async function execute(ctx: Context, key: KeyRecord, action: ActionDefinition, input: unknown): Promise<{ output: unknown; error: { code: string; message: string } | null }> {
+async function execute(ctx: Context, key: KeyRecord, action: Component & ActionDefinition, input: unknown): Promise<{ output: unknown; error: { code: string; message: string } | null }> {
+  // The granted connection is checked again now: it may have expired or failed since it was granted.
+  const { connection, error: connectionError } = await connectionForRun(ctx, key, action);
+  if (connectionError) return { output: null, error: connectionError };
   const controller = new AbortController();
   const timeoutMs = action.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
@@ -62,10 +66,11 @@ async function execute(ctx: Context, key: KeyRecord, action: ActionDefinition, i
     }, timeoutMs);
   });
   try {
-    const output = await Promise.race([action.run({ input, teamId: key.teamId, apiKeyId: key.id, connection: null, signal: controller.signal, prisma: ctx.prisma, log: ctx.log, config: ctx.config }), timeout]);
+    const output = await Promise.race([action.run({ input, teamId: key.teamId, apiKeyId: key.id, connection, signal: controller.signal, prisma: ctx.prisma, log: ctx.log, config: ctx.config }), timeout]);
     return { output: output ?? null, error: null };
   } catch (error) {
     if (isLatchkeyError(error)) throw error;
+    await markConnectionFromRun(ctx, connection, error);
     if (error instanceof ActionError) return { output: null, error: { code: error.code, message: error.message } };
     ctx.log.error({ err: error, component: action.name }, 'action failed unexpectedly');
     return { output: null, error: { code: 'PROVIDER_ERROR', message: 'The action failed unexpectedly.' } };

@@ -5,6 +5,7 @@ import './scalars.js';
 import '../teams/schema.js';
 import '../catalog/schema.js';
 import '../keys/schema.js';
+import '../connections/schema.js';
 import '../runs/schema.js';
 import '../audit/schema.js';
 
