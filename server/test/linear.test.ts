@@ -5,10 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { linear } from '../src/apps/linear/index.js';
 import { LINEAR_DOCUMENTS } from '../src/apps/linear/documents.js';
 import { ActionError, ConnectionCheckError, type ActionDefinition, type ActionContext } from '../src/catalog/define.js';
+import { catalog } from '../src/catalog/registry.js';
 import { validateAgainst } from '../src/catalog/validation.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { startFakeLinear, type FakeLinear } from './fakes/linear.js';
+import { createKey, createTeam, RUN_ACTION, startTestServer, withKey, type TestServer, type TestUser } from './harness.js';
 
 let fake: FakeLinear;
 let config: Config;
@@ -182,5 +184,127 @@ describe('linear actions against the fake Linear', () => {
     expect(response.status).toBe(400);
     expect(((await response.json()) as any).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(fake.requests.length).toBe(before + 2);
+  });
+});
+
+describe('linear through runAction, with a real key and connection', () => {
+  let server: TestServer;
+  let admin: TestUser;
+  let teamId: string;
+  let connectionId: string;
+  let runWith: (secret: string) => (component: string, input: unknown) => Promise<any>;
+  let run: (component: string, input: unknown) => Promise<any>;
+
+  const manage = (query: string, variables: Record<string, unknown>) => server.graphql(query, variables, { cookie: admin.cookie });
+  const connect = (credentials: unknown, name = 'Linear') =>
+    manage('mutation ($input: CreateConnectionInput!) { createConnection(input: $input) { id status grantedPermissions } }', { input: { teamId, app: 'linear', name, credentials } });
+  const grantKey = (connection: string, components: string[]) =>
+    manage('mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } secret } }', {
+      input: { teamId, name: 'linear key', scopes: ['READ', 'WRITE'], apps: [{ app: 'linear', connectionId: connection, components }] },
+    });
+  const connectionStatus = async (id: string) => {
+    const team = await manage('query ($id: ID!) { team(id: $id) { connections { id status lastError } } }', { id: teamId });
+    return team.data!.team.connections.find((connection: { id: string }) => connection.id === id);
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ linearApiUrl: fake.url });
+    admin = await server.signUp();
+    teamId = await createTeam(server, admin);
+    const created = await connect({ apiKey: fake.adminKey });
+    expect(created.data?.createConnection).toMatchObject({ status: 'ACTIVE', grantedPermissions: ['read', 'write', 'admin'] });
+    connectionId = created.data!.createConnection.id;
+    const key = await createKey(server, admin, teamId, { apps: [{ app: 'linear', connectionId, components: ['linear.createIssue', 'linear.createComment', 'linear.searchIssues'] }] });
+    runWith = (secret) => async (component, input) => {
+      const result = await withKey(server, secret)(RUN_ACTION, { component, input });
+      return result.data?.runAction ?? result;
+    };
+    run = runWith(key.secret);
+  });
+  afterAll(() => server?.close());
+
+  it('creates an issue through the granted connection, with the stored personal key', async () => {
+    const created = await run('linear.createIssue', { teamId: fake.team.id, title: 'Through Latchkey', priority: 2 });
+    expect(created).toMatchObject({ component: 'linear.createIssue', status: 'SUCCEEDED', error: null });
+    expect(created.output).toEqual({ id: expect.any(String), identifier: expect.stringMatching(/^ENG-/), title: 'Through Latchkey', url: expect.any(String) });
+    expect(fake.requests.at(-1)!.headers.authorization).toBe(fake.adminKey);
+    const found = await run('linear.searchIssues', { query: 'through latchkey' });
+    expect(found.output.issues).toEqual([created.output]);
+  });
+
+  it('refuses input that breaks the schema with BAD_USER_INPUT, without calling Linear', async () => {
+    const before = fake.requests.length;
+    const refused = await run('linear.createIssue', { teamId: fake.team.id, title: '', priority: 9, extra: true });
+    expect(refused.status).toBe(400);
+    expect(refused.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(refused.errors[0].extensions.issues.map((issue: { path: string[] }) => issue.path.join('.'))).toEqual(expect.arrayContaining(['input.title', 'input.priority', 'input.extra']));
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it("fails the run with PROVIDER_ERROR and Linear's message when Linear refuses", async () => {
+    const failed = await run('linear.createIssue', { teamId: 'no-such-team', title: 'x' });
+    expect(failed).toMatchObject({ status: 'FAILED', output: null, error: { code: 'PROVIDER_ERROR', message: expect.stringContaining('Could not find referenced Team.') } });
+  });
+
+  it('fails the run with PROVIDER_ERROR and the retry time when Linear rate-limits', async () => {
+    fake.setFailure('rateLimited');
+    const limited = await run('linear.createComment', { issueId: 'ENG-1', body: 'x' });
+    expect(limited).toMatchObject({ status: 'FAILED', error: { code: 'PROVIDER_ERROR', message: expect.stringMatching(/rate limit.*retry in \d+ seconds/) } });
+    expect((await connectionStatus(connectionId)).status).toBe('ACTIVE');
+  });
+
+  it('fails the run with TIMEOUT when Linear does not answer in time', async () => {
+    // The component's own timeout is 15 s; a shorter one keeps the test fast.
+    const component = catalog.component('linear.searchIssues') as ActionDefinition;
+    const timeoutMs = component.timeoutMs;
+    component.timeoutMs = 500;
+    try {
+      fake.setFailure('hang');
+      const timedOut = await run('linear.searchIssues', { query: 'slow' });
+      expect(timedOut).toMatchObject({ status: 'FAILED', error: { code: 'TIMEOUT' } });
+      expect(timedOut.durationMs).toBeLessThan(5_000);
+    } finally {
+      component.timeoutMs = timeoutMs;
+    }
+  });
+
+  it('marks the connection REVOKED when Linear refuses its key, and later runs fail with CONNECTION_INVALID', async () => {
+    const created = await connect({ apiKey: fake.memberKey }, 'Member key');
+    const id = created.data!.createConnection.id;
+    expect(created.data!.createConnection.grantedPermissions).toEqual(['read', 'write']);
+    const granted = await grantKey(id, ['linear.searchIssues']);
+    const runMember = runWith(granted.data!.createApiKey.secret);
+    fake.setFailure('unauthorized');
+    const refused = await runMember('linear.searchIssues', { query: 'x' });
+    expect(refused).toMatchObject({ status: 'FAILED', error: { code: 'CONNECTION_INVALID' } });
+    expect(refused.error.message).not.toContain(fake.memberKey);
+    expect(await connectionStatus(id)).toMatchObject({ status: 'REVOKED', lastError: expect.any(String) });
+    fake.setFailure(null);
+    const before = fake.requests.length;
+    expect((await runMember('linear.searchIssues', { query: 'x' })).error.code).toBe('CONNECTION_INVALID');
+    expect(fake.requests.length).toBe(before);
+    expect(JSON.stringify(await connectionStatus(id))).not.toContain(fake.memberKey);
+  });
+
+  it('will not grant write actions over an OAuth connection without write, nor triggers without admin', async () => {
+    const readOnly = await connect({ accessToken: fake.addOAuthToken(['read']), scopes: ['read'] }, 'Read-only OAuth');
+    expect(readOnly.data?.createConnection).toMatchObject({ status: 'ACTIVE', grantedPermissions: ['read'] });
+    const refused = await grantKey(readOnly.data!.createConnection.id, ['linear.searchIssues', 'linear.createIssue']);
+    expect(refused.data).toBeNull();
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONNECTION_INVALID', missingPermissions: ['write'] });
+    expect((await grantKey(readOnly.data!.createConnection.id, ['linear.searchIssues'])).data?.createApiKey.secret).toMatch(/^lk_/);
+
+    const member = await connect({ apiKey: fake.memberKey }, 'Member again');
+    const noAdmin = await grantKey(member.data!.createConnection.id, ['linear.issueCreated']);
+    expect(noAdmin.errors?.[0]?.extensions).toMatchObject({ code: 'CONNECTION_INVALID', missingPermissions: ['admin'] });
+  });
+
+  it('refuses credentials Linear does not accept when the connection is created, and saves nothing', async () => {
+    const refused = await connect({ apiKey: 'lin_api_not_a_real_key' }, 'Wrong');
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONNECTION_INVALID' });
+    expect(JSON.stringify(refused)).not.toContain('lin_api_not_a_real_key');
+    const team = await manage('query ($id: ID!) { team(id: $id) { connections { name } } }', { id: teamId });
+    expect(team.data!.team.connections.map((connection: { name: string }) => connection.name)).not.toContain('Wrong');
+    expect(server.logs.text).not.toContain(fake.adminKey);
   });
 });

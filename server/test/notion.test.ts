@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { notion } from '../src/apps/notion/index.js';
 import { ActionError, ConnectionCheckError, type ActionContext, type ActionDefinition } from '../src/catalog/define.js';
+import { catalog } from '../src/catalog/registry.js';
 import { validateAgainst } from '../src/catalog/validation.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { startFakeNotion, type FakeNotion } from './fakes/notion.js';
+import { createKey, createTeam, RUN_ACTION, startTestServer, withKey, type TestServer, type TestUser } from './harness.js';
 
 let fake: FakeNotion;
 let config: Config;
@@ -175,6 +177,116 @@ describe('notion actions against the fake Notion', () => {
     const response = await fetch(`${fake.url}/v1/users/me`, { headers: { authorization: `Bearer ${fake.token}` } });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ object: 'error', status: 400, code: 'missing_version' });
+  });
+});
+
+describe('notion through runAction, with a real key and connection', () => {
+  let server: TestServer;
+  let admin: TestUser;
+  let teamId: string;
+  let connectionId: string;
+  let run: (component: string, input: unknown) => Promise<any>;
+
+  const manage = (query: string, variables: Record<string, unknown>) => server.graphql(query, variables, { cookie: admin.cookie });
+  const connect = (credentials: unknown, name = 'Notion') =>
+    manage('mutation ($input: CreateConnectionInput!) { createConnection(input: $input) { id status grantedPermissions } }', { input: { teamId, app: 'notion', name, credentials } });
+  const connectionStatus = async (id: string) => {
+    const team = await manage('query ($id: ID!) { team(id: $id) { connections { id status lastError } } }', { id: teamId });
+    return team.data!.team.connections.find((connection: { id: string }) => connection.id === id);
+  };
+  const keyFor = async (connection: string, components: string[]) => {
+    const key = await createKey(server, admin, teamId, { apps: [{ app: 'notion', connectionId: connection, components }] });
+    return async (component: string, input: unknown) => {
+      const result = await withKey(server, key.secret)(RUN_ACTION, { component, input });
+      return result.data?.runAction ?? result;
+    };
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ notionApiUrl: fake.url });
+    admin = await server.signUp();
+    teamId = await createTeam(server, admin);
+    const created = await connect({ token: fake.token });
+    expect(created.data?.createConnection).toMatchObject({ status: 'ACTIVE', grantedPermissions: ['read', 'write'] });
+    connectionId = created.data!.createConnection.id;
+    run = await keyFor(connectionId, ['notion.createPage', 'notion.queryDatabase', 'notion.appendBlocks']);
+  });
+  afterAll(() => server?.close());
+
+  it('creates a page, appends to it and queries the database through the granted connection', async () => {
+    const created = await run('notion.createPage', { parent: { databaseId: fake.databaseId }, properties: title('From a key') });
+    expect(created).toMatchObject({ component: 'notion.createPage', status: 'SUCCEEDED', error: null, output: { id: expect.any(String), url: expect.stringContaining('From-a-key') } });
+    expect(fake.requests.at(-1)!.headers.authorization).toBe(`Bearer ${fake.token}`);
+    const appended = await run('notion.appendBlocks', { blockId: created.output.id, children: [paragraph('hello')] });
+    expect(appended.output.results).toHaveLength(1);
+    const queried = await run('notion.queryDatabase', { databaseId: fake.databaseId, filter: { property: 'Name', title: { contains: 'from a key' } } });
+    expect(queried.output).toMatchObject({ hasMore: false, nextCursor: null, results: [{ id: created.output.id }] });
+  });
+
+  it('refuses input that breaks the schema with BAD_USER_INPUT, without calling Notion', async () => {
+    const before = fake.requests.length;
+    const refused = await run('notion.createPage', { parent: { somewhere: 'else' }, properties: 'nope' });
+    expect(refused.status).toBe(400);
+    expect(refused.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(refused.errors[0].extensions.issues.map((issue: { path: string[] }) => issue.path.join('.'))).toEqual(expect.arrayContaining(['input.properties']));
+    const tooMany = await run('notion.queryDatabase', { databaseId: fake.databaseId, first: 500 });
+    expect(tooMany.errors[0].extensions.issues[0].path).toEqual(['input', 'first']);
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it("fails the run with Notion's error: validation as PROVIDER_ERROR, a missing page as NOT_FOUND", async () => {
+    const invalid = await run('notion.createPage', { parent: { databaseId: fake.databaseId }, properties: { Missing: { rich_text: [] } } });
+    expect(invalid).toMatchObject({ status: 'FAILED', error: { code: 'PROVIDER_ERROR', message: 'Notion: Missing is not a property that exists.' } });
+    const missing = await run('notion.appendBlocks', { blockId: randomUUIDLike(), children: [paragraph('x')] });
+    expect(missing).toMatchObject({ status: 'FAILED', error: { code: 'NOT_FOUND' } });
+  });
+
+  it('fails the run with PROVIDER_ERROR and the retry time when Notion rate-limits for longer than the run may wait', async () => {
+    fake.setFailure('rateLimited');
+    fake.setRetryAfter(90);
+    const limited = await run('notion.queryDatabase', { databaseId: fake.databaseId });
+    expect(limited).toMatchObject({ status: 'FAILED', error: { code: 'PROVIDER_ERROR', message: "Notion's rate limit was reached; retry in 90 seconds." } });
+    fake.setFailure('rateLimited', 1);
+    fake.setRetryAfter(1);
+    expect((await run('notion.queryDatabase', { databaseId: fake.databaseId })).status).toBe('SUCCEEDED');
+  });
+
+  it('fails the run with TIMEOUT when Notion does not answer in time', async () => {
+    // The component's own timeout is 20 s; a shorter one keeps the test fast.
+    const component = catalog.component('notion.queryDatabase') as ActionDefinition;
+    const timeoutMs = component.timeoutMs;
+    component.timeoutMs = 500;
+    try {
+      fake.setFailure('hang');
+      expect(await run('notion.queryDatabase', { databaseId: fake.databaseId })).toMatchObject({ status: 'FAILED', error: { code: 'TIMEOUT' } });
+    } finally {
+      component.timeoutMs = timeoutMs;
+    }
+  });
+
+  it('marks the connection REVOKED when Notion refuses its token, and ERROR when a resource is restricted', async () => {
+    const revokedToken = fake.addToken();
+    const revoked = (await connect({ token: revokedToken }, 'To revoke')).data!.createConnection.id;
+    const runRevoked = await keyFor(revoked, ['notion.queryDatabase']);
+    fake.revoke(revokedToken);
+    const refused = await runRevoked('notion.queryDatabase', { databaseId: fake.databaseId });
+    expect(refused).toMatchObject({ status: 'FAILED', error: { code: 'CONNECTION_INVALID' } });
+    expect(refused.error.message).not.toContain(revokedToken);
+    expect((await connectionStatus(revoked)).status).toBe('REVOKED');
+
+    const restricted = (await connect({ token: fake.addToken() }, 'Restricted')).data!.createConnection.id;
+    const runRestricted = await keyFor(restricted, ['notion.createPage']);
+    fake.setFailure('restricted', 1);
+    expect(await runRestricted('notion.createPage', { parent: { pageId: fake.pageId }, properties: {} })).toMatchObject({ status: 'FAILED', error: { code: 'CONNECTION_INVALID' } });
+    expect((await connectionStatus(restricted)).status).toBe('ERROR');
+    expect((await connectionStatus(connectionId)).status).toBe('ACTIVE');
+  });
+
+  it('refuses a token Notion does not accept when the connection is created', async () => {
+    const refused = await connect({ token: 'ntn_not_valid' }, 'Wrong');
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONNECTION_INVALID' });
+    expect(JSON.stringify(refused)).not.toContain('ntn_not_valid');
+    expect(server.logs.text).not.toContain(fake.token);
   });
 });
 
