@@ -1,9 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { buildSchema, parse, validate } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { linearRequest } from '../src/apps/linear/client.js';
 import { linear } from '../src/apps/linear/index.js';
-import { LINEAR_DOCUMENTS } from '../src/apps/linear/documents.js';
+import { LINEAR_DOCUMENTS, WEBHOOK_CREATE, WEBHOOK_DELETE } from '../src/apps/linear/documents.js';
 import { ActionError, ConnectionCheckError, type ActionDefinition, type ActionContext } from '../src/catalog/define.js';
 import { catalog } from '../src/catalog/registry.js';
 import { validateAgainst } from '../src/catalog/validation.js';
@@ -184,6 +187,45 @@ describe('linear actions against the fake Linear', () => {
     expect(response.status).toBe(400);
     expect(((await response.json()) as any).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(fake.requests.length).toBe(before + 2);
+  });
+});
+
+describe("the fake Linear's webhooks (for the Linear triggers)", () => {
+  it('creates webhooks for admins only, delivers signed events the way Linear does, and deletes them', async () => {
+    const received: { headers: Record<string, unknown>; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/linear/t1`;
+      const input = { url, teamId: fake.team.id, resourceTypes: ['Issue'], secret: 'lin_wh_test_secret', label: 'Latchkey' };
+      const signal = new AbortController().signal;
+      const refused = await linearRequest(config, { apiKey: fake.memberKey }, WEBHOOK_CREATE, { input }, signal).catch((error: unknown) => error);
+      expect(refused).toMatchObject({ code: 'PROVIDER_ERROR', message: expect.stringContaining('admin') });
+      const created = await linearRequest<{ webhookCreate: { success: boolean; webhook: { id: string; enabled: boolean } } }>(config, { apiKey: fake.adminKey }, WEBHOOK_CREATE, { input }, signal);
+      expect(created.webhookCreate).toMatchObject({ success: true, webhook: { enabled: true } });
+      expect(fake.webhooks).toEqual([expect.objectContaining({ id: created.webhookCreate.webhook.id, url, teamId: fake.team.id, resourceTypes: ['Issue'] })]);
+
+      const delivery = await fake.deliver(created.webhookCreate.webhook.id, { action: 'create', type: 'Issue', data: { id: 'i1', title: 'Hello' } });
+      expect(delivery.status).toBe(200);
+      const [event] = received;
+      expect(event!.body).toBe(delivery.body);
+      expect(event!.headers).toMatchObject({ 'linear-delivery': delivery.deliveryId, 'linear-event': 'Issue', 'linear-signature': createHmac('sha256', 'lin_wh_test_secret').update(event!.body).digest('hex') });
+      expect(JSON.parse(event!.body)).toMatchObject({ action: 'create', type: 'Issue', data: { id: 'i1' }, webhookTimestamp: expect.any(Number) });
+
+      const deleted = await linearRequest<{ webhookDelete: { success: boolean } }>(config, { apiKey: fake.adminKey }, WEBHOOK_DELETE, { id: created.webhookCreate.webhook.id }, signal);
+      expect(deleted.webhookDelete.success).toBe(true);
+      expect(fake.webhooks).toEqual([]);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 });
 

@@ -1,4 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { notion } from '../src/apps/notion/index.js';
 import { ActionError, ConnectionCheckError, type ActionContext, type ActionDefinition } from '../src/catalog/define.js';
@@ -177,6 +179,34 @@ describe('notion actions against the fake Notion', () => {
     const response = await fetch(`${fake.url}/v1/users/me`, { headers: { authorization: `Bearer ${fake.token}` } });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ object: 'error', status: 400, code: 'missing_version' });
+  });
+});
+
+describe("the fake Notion's webhooks (for the Notion triggers)", () => {
+  it('sends the verification token first, then events signed with it the way Notion does', async () => {
+    const received: { headers: Record<string, unknown>; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/notion/c1`;
+      const { verificationToken } = await fake.sendVerification(url);
+      expect(JSON.parse(received[0]!.body)).toEqual({ verification_token: verificationToken });
+      const delivery = await fake.deliver(url, verificationToken, { type: 'page.created', entity: { id: fake.pageId, type: 'page' }, data: { parent: { id: fake.databaseId, type: 'database' } } });
+      expect(delivery.status).toBe(200);
+      expect(received[1]!.body).toBe(delivery.body);
+      expect(received[1]!.headers['x-notion-signature']).toBe(`sha256=${createHmac('sha256', verificationToken).update(delivery.body).digest('hex')}`);
+      expect(JSON.parse(delivery.body)).toMatchObject({ id: expect.any(String), type: 'page.created', entity: { id: fake.pageId, type: 'page' }, timestamp: expect.any(String) });
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 });
 

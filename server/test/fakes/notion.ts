@@ -215,6 +215,11 @@ export async function startFakeNotion(options: { port?: number } = {}) {
     revoke(token: string) {
       tokens.delete(token);
     },
+    /** The first request of a Notion webhook subscription: the token later events are signed with. */
+    async sendVerification(url: string, verificationToken = `secret_${randomBytes(24).toString('hex')}`) {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verification_token: verificationToken }) });
+      return { status: response.status, verificationToken };
+    },
     /** Sends a webhook event the way Notion does: X-Notion-Signature = sha256=HMAC-SHA256(body, verification_token). */
     async deliver(url: string, verificationToken: string, event: { type: string; entity: { id: string; type: string }; data?: Record<string, unknown> }) {
       const raw = JSON.stringify({ id: randomUUID(), timestamp: now(), workspace_id: 'fake-workspace', subscription_id: 'fake-subscription', integration_id: 'fake-integration', attempt_number: 1, data: {}, ...event });
