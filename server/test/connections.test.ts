@@ -137,6 +137,21 @@ describe('testing a connection', () => {
   });
 });
 
+describe('credentials that cannot be opened', () => {
+  it('fail the run with CONNECTION_INVALID and the test with ERROR, without saying more', async () => {
+    const sealed = encryptCredentials(randomBytes(32), credentials());
+    const row = await server.latchkey.services.prisma.connection.create({
+      data: { teamId, app: 'email', name: 'Sealed elsewhere', grantedPermissions: ['send'], credentialsCiphertext: sealed.ciphertext, credentialsKeyId: sealed.keyId },
+    });
+    const key = await createKey(server, admin, teamId, { apps: [{ app: 'email', connectionId: row.id, components: ['email.send'] }] });
+    const run = await withKey(server, key.secret)(RUN_ACTION, { component: 'email.send', input: { to: 'a@example.test', subject: 's', text: 't' } });
+    expect(run.data?.runAction).toMatchObject({ status: 'FAILED', error: { code: 'CONNECTION_INVALID', message: expect.stringMatching(/cannot be read/) } });
+    const tested = await manage(`mutation ($id: ID!) { testConnection(id: $id) { ${CONNECTION_FIELDS} } }`, { id: row.id });
+    expect(tested.data?.testConnection).toMatchObject({ status: 'ERROR', lastError: expect.stringMatching(/encryption key/) });
+    expect(server.logs.text).toMatch(/connection credentials unreadable/);
+  });
+});
+
 describe('who may manage connections', () => {
   it('refuses a MEMBER with FORBIDDEN / ROLE_REQUIRED, but lets them read', async () => {
     const id = await newConnection();

@@ -55,6 +55,17 @@ describe('http.request', () => {
     expect(six).toMatchObject({ status: 'FAILED', error: { code: 'PROVIDER_ERROR', message: 'More than 5 redirects.' } });
   });
 
+  it('turns a POST into a GET on 303, keeps it on 307, and drops credentials when the origin changes', async () => {
+    const see = await openRun({ method: 'POST', url: `${target.url}/redirect?status=303&to=/echo`, body: { a: 1 } });
+    expect(see.output.body).toMatchObject({ method: 'GET', body: '' });
+    const temporary = await openRun({ method: 'POST', url: `${target.url}/redirect?status=307&to=/echo`, body: { a: 1 } });
+    expect(temporary.output.body).toMatchObject({ method: 'POST', body: '{"a":1}' });
+    const elsewhere = `http://localhost:${target.port}/echo`;
+    const moved = await openRun({ method: 'GET', url: `${target.url}/redirect?to=${encodeURIComponent(elsewhere)}`, headers: { Authorization: 'Bearer s3cret', 'X-Keep': 'yes' } });
+    expect(moved.output.body.headers).toMatchObject({ 'x-keep': 'yes' });
+    expect(moved.output.body.headers.authorization).toBeUndefined();
+  });
+
   it('refuses input that does not match the schema', async () => {
     const invalid = await openRun({ method: 'FETCH', url: 'ftp://example.com/file', timeoutMs: 60_000, headers: { 'bad header': 'x' } });
     expect(invalid.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
