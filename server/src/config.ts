@@ -29,6 +29,8 @@ export interface Config {
   dataDir: string;
   authSecret: string;
   encryptionKey: Buffer;
+  /** Earlier encryption keys, still able to open credentials sealed before a rotation. */
+  retiredEncryptionKeys: Buffer[];
   /** Serves the built console from here when set (production). */
   webDist: string | undefined;
   signInThrottle: { window: number; max: number };
@@ -73,6 +75,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const encryptionKeyText = env.ENCRYPTION_KEY ?? developmentSecret(dataDir, 'encryption-key', () => randomBytes(32).toString('base64'));
   const encryptionKey = Buffer.from(encryptionKeyText, 'base64');
   if (encryptionKey.length !== 32) throw new ConfigError('ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32).');
+  const retiredEncryptionKeys = (env.ENCRYPTION_KEYS_RETIRED ?? '').split(',').map((text) => text.trim()).filter(Boolean).map((text) => Buffer.from(text, 'base64'));
+  if (retiredEncryptionKeys.some((key) => key.length !== 32)) throw new ConfigError('ENCRYPTION_KEYS_RETIRED must be comma-separated 32-byte base64 keys.');
   if (authSecret.length < 32) throw new ConfigError('AUTH_SECRET must be at least 32 characters of high-entropy text.');
 
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${listenPort}`).replace(/\/$/, '');
@@ -95,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     authSecret,
     encryptionKey,
+    retiredEncryptionKeys,
     webDist,
     signInThrottle: { window: 60, max: Number(env.SIGN_IN_ATTEMPTS_PER_MINUTE ?? 5) },
     logLevel: env.LOG_LEVEL ?? 'info',

@@ -17,6 +17,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ ENCRYPTION_KEY: Buffer.alloc(16).toString('base64'), LATCHKEY_DATA_DIR: dataDir() })).toThrow(/32 bytes/);
   });
 
+  it('reads retired encryption keys for credentials sealed before a rotation', () => {
+    const [a, b] = [randomBytes(32), randomBytes(32)];
+    expect(loadConfig({ ENCRYPTION_KEYS_RETIRED: `${a.toString('base64')}, ${b.toString('base64')}`, LATCHKEY_DATA_DIR: dataDir() }).retiredEncryptionKeys).toEqual([a, b]);
+    expect(loadConfig({ LATCHKEY_DATA_DIR: dataDir() }).retiredEncryptionKeys).toEqual([]);
+    expect(() => loadConfig({ ENCRYPTION_KEYS_RETIRED: 'c2hvcnQ=', LATCHKEY_DATA_DIR: dataDir() })).toThrow(/ENCRYPTION_KEYS_RETIRED/);
+  });
+
   it('generates development secrets once and keeps them across restarts', () => {
     const dir = dataDir();
     const first = loadConfig({ LATCHKEY_DATA_DIR: dir });

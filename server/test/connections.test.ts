@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encryptCredentials } from '../src/connections/crypto.js';
+import { decryptCredentials, encryptCredentials, keyIdOf } from '../src/connections/crypto.js';
 import { startFakeSmtp, type FakeSmtp } from './fakes/smtp.js';
 import { addMember, createKey, createTeam, RUN_ACTION, startTestServer, withKey, type GraphQLResponse, type TestServer, type TestUser } from './harness.js';
 
@@ -14,6 +14,8 @@ let teamId: string;
 let otherTeamId: string;
 
 const PASSWORD = `smtp-secret-${randomBytes(8).toString('hex')}`;
+/** A key from before a rotation: the server still opens what it sealed. */
+const RETIRED_KEY = randomBytes(32);
 const smtpAccount = { username: 'mailer', password: PASSWORD };
 /** Every management response, searched for the password at the end. */
 const responses: GraphQLResponse[] = [];
@@ -22,7 +24,7 @@ const CONNECTION_FIELDS = 'id app { key } name status grantedPermissions expires
 
 beforeAll(async () => {
   smtp = await startFakeSmtp(smtpAccount);
-  server = await startTestServer();
+  server = await startTestServer({ retiredEncryptionKeys: [RETIRED_KEY] });
   admin = await server.signUp();
   member = await server.signUp();
   otherAdmin = await server.signUp();
@@ -56,8 +58,8 @@ async function newConnection(name = 'Team mail'): Promise<string> {
 }
 
 /** A connection row written directly (states SMTP cannot produce on demand), credentials sealed like the server does. */
-async function insertConnection(fields: { teamId?: string; app?: string; status?: 'ACTIVE' | 'EXPIRED' | 'REVOKED' | 'ERROR'; grantedPermissions?: string[]; expiresAt?: Date | null; credentials?: unknown } = {}) {
-  const sealed = encryptCredentials(server.latchkey.services.config.encryptionKey, fields.credentials ?? credentials());
+async function insertConnection(fields: { teamId?: string; app?: string; status?: 'ACTIVE' | 'EXPIRED' | 'REVOKED' | 'ERROR'; grantedPermissions?: string[]; expiresAt?: Date | null; sealWith?: Buffer } = {}) {
+  const sealed = encryptCredentials(fields.sealWith ?? server.latchkey.services.config.encryptionKey, credentials());
   const row = await server.latchkey.services.prisma.connection.create({
     data: {
       teamId: fields.teamId ?? teamId,
@@ -149,6 +151,22 @@ describe('credentials that cannot be opened', () => {
     const tested = await manage(`mutation ($id: ID!) { testConnection(id: $id) { ${CONNECTION_FIELDS} } }`, { id: row.id });
     expect(tested.data?.testConnection).toMatchObject({ status: 'ERROR', lastError: expect.stringMatching(/encryption key/) });
     expect(server.logs.text).toMatch(/connection credentials unreadable/);
+  });
+});
+
+describe('rotating the encryption key', () => {
+  it('opens credentials sealed under a retired key, and seals them under the current key when tested', async () => {
+    const id = await insertConnection({ sealWith: RETIRED_KEY });
+    const key = await createKey(server, admin, teamId, { apps: [{ app: 'email', connectionId: id, components: ['email.send'] }] });
+    const run = await withKey(server, key.secret)(RUN_ACTION, { component: 'email.send', input: { to: 'a@example.test', subject: 'Rotated', text: 't' } });
+    expect(run.data?.runAction).toMatchObject({ status: 'SUCCEEDED' });
+    const row = () => server.latchkey.services.prisma.connection.findUniqueOrThrow({ where: { id } });
+    expect((await row()).credentialsKeyId).toBe(keyIdOf(RETIRED_KEY));
+    const tested = await manage('mutation ($id: ID!) { testConnection(id: $id) { status } }', { id });
+    expect(tested.data?.testConnection.status).toBe('ACTIVE');
+    const resealed = await row();
+    expect(resealed.credentialsKeyId).toBe(keyIdOf(server.latchkey.services.config.encryptionKey));
+    expect(decryptCredentials(server.latchkey.services.config.encryptionKey, { keyId: resealed.credentialsKeyId, ciphertext: resealed.credentialsCiphertext })).toEqual(credentials());
   });
 });
 

@@ -6,7 +6,7 @@ import { validateAgainst } from '../catalog/validation.js';
 import type { Prisma } from '../db/client.js';
 import { KEY_CHANGED_CHANNEL, type KeyRecord } from '../keys/verifier.js';
 import { errors, type InputIssue } from '../schema/errors.js';
-import { decryptCredentials, encryptCredentials } from './crypto.js';
+import { decryptCredentials, encryptCredentials, keyIdOf } from './crypto.js';
 
 export const CONNECTION_NAME_MAX = 100;
 /** How long a provider may take to answer a credentials check. */
@@ -91,7 +91,7 @@ export async function createConnection(ctx: Context, viewer: Viewer, input: Crea
 }
 
 function credentialsOf<T = unknown>(ctx: Context, connection: ConnectionRow): T {
-  return decryptCredentials<T>(ctx.config.encryptionKey, { keyId: connection.credentialsKeyId, ciphertext: connection.credentialsCiphertext });
+  return decryptCredentials<T>([ctx.config.encryptionKey, ...ctx.config.retiredEncryptionKeys], { keyId: connection.credentialsKeyId, ciphertext: connection.credentialsCiphertext });
 }
 
 /** Re-checks the stored credentials with the provider and records what it says. */
@@ -99,18 +99,19 @@ export async function testConnection(ctx: Context, viewer: Viewer, connectionId:
   const existing = await ctx.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
   const app = catalog.app(existing.app);
   let outcome: CheckOutcome;
+  let credentials: unknown;
   if (!app?.connection) outcome = { ok: false, status: 'ERROR', message: `The app "${existing.app}" is no longer available.` };
   else {
-    let credentials: unknown;
     try {
       credentials = credentialsOf(ctx, existing);
     } catch (error) {
       ctx.log.error({ connectionId, reason: (error as Error).message }, 'connection credentials unreadable');
-      credentials = undefined;
     }
     outcome = credentials === undefined ? { ok: false, status: 'ERROR', message: 'The stored credentials cannot be read with the configured encryption key.' } : await checkWithProvider(ctx, app, credentials);
   }
   const now = new Date();
+  // Credentials sealed under a retired key are sealed again under the current one.
+  const resealed = credentials !== undefined && existing.credentialsKeyId !== keyIdOf(ctx.config.encryptionKey) ? encryptCredentials(ctx.config.encryptionKey, credentials) : null;
   const data: Prisma.ConnectionUpdateInput = outcome.ok
     ? {
         status: outcome.check.expiresAt && outcome.check.expiresAt.getTime() <= now.getTime() ? 'EXPIRED' : 'ACTIVE',
@@ -120,6 +121,7 @@ export async function testConnection(ctx: Context, viewer: Viewer, connectionId:
         lastError: null,
       }
     : { status: outcome.status, lastCheckedAt: now, lastError: outcome.message };
+  if (resealed) Object.assign(data, { credentialsCiphertext: resealed.ciphertext, credentialsKeyId: resealed.keyId });
   return ctx.prisma.$transaction(async (tx) => {
     const updated = await tx.connection.update({ where: { id: connectionId }, data });
     await audit(tx, ctx, viewer, {
