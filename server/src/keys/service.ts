@@ -35,9 +35,20 @@ function checkFields(input: KeyFieldsInput, issues: InputIssue[]) {
   return { name, scopes: input.scopes ? [...new Set(input.scopes)] : undefined };
 }
 
-/** Tells every instance (this one at once, the others through NOTIFY at commit) to forget the key. */
-async function announce(tx: Prisma.TransactionClient, keyId: string) {
-  await tx.$executeRaw`SELECT pg_notify(${KEY_CHANGED_CHANNEL}, ${keyId})`;
+/**
+ * Tells every instance to forget the key: the NOTIFY is sent at commit, so a change that is rolled
+ * back announces nothing. `settle` then waits until every instance has confirmed, so the change
+ * holds on each of them from its very next request.
+ */
+async function announce(ctx: Context, tx: Prisma.TransactionClient, keyId: string): Promise<string> {
+  const nonce = ctx.notifier.expectAcknowledgements();
+  await tx.$executeRaw`SELECT pg_notify(${KEY_CHANGED_CHANNEL}, ${`${keyId}\n${nonce}`})`;
+  return nonce;
+}
+
+async function settle(ctx: Context, keyId: string, nonce: string): Promise<void> {
+  ctx.keys.invalidate(keyId);
+  await ctx.notifier.awaitAcknowledgements(nonce);
 }
 
 export async function keyTeam(ctx: Context, keyId: string): Promise<string | null> {
@@ -109,11 +120,10 @@ export async function updateKey(ctx: Context, viewer: Viewer, keyId: string, inp
         ...(grants ? { apps: grants.map((g) => ({ ...g })) } : {}),
       },
     });
-    await announce(tx, keyId);
-    return key;
+    return { key, nonce: await announce(ctx, tx, keyId) };
   });
-  ctx.keys.invalidate(keyId);
-  return updated;
+  await settle(ctx, keyId, updated.nonce);
+  return updated.key;
 }
 
 export async function regenerateKey(ctx: Context, viewer: Viewer, keyId: string, graceSeconds: number) {
@@ -134,11 +144,10 @@ export async function regenerateKey(ctx: Context, viewer: Viewer, keyId: string,
       },
     });
     await audit(tx, ctx, viewer, { teamId: existing.teamId, action: 'apiKey.regenerate', targetType: 'apiKey', targetId: keyId, details: { graceSeconds } });
-    await announce(tx, keyId);
-    return key;
+    return { key, nonce: await announce(ctx, tx, keyId) };
   });
-  ctx.keys.invalidate(keyId);
-  return { apiKey, secret };
+  await settle(ctx, keyId, apiKey.nonce);
+  return { apiKey: apiKey.key, secret };
 }
 
 export async function revokeKey(ctx: Context, viewer: Viewer, keyId: string) {
@@ -147,20 +156,19 @@ export async function revokeKey(ctx: Context, viewer: Viewer, keyId: string) {
   const revoked = await ctx.prisma.$transaction(async (tx) => {
     const key = await tx.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date(), previousHash: null, previousHashExpiresAt: null } });
     await audit(tx, ctx, viewer, { teamId: existing.teamId, action: 'apiKey.revoke', targetType: 'apiKey', targetId: keyId, details: { name: existing.name } });
-    await announce(tx, keyId);
-    return key;
+    return { key, nonce: await announce(ctx, tx, keyId) };
   });
-  ctx.keys.invalidate(keyId);
-  return revoked;
+  await settle(ctx, keyId, revoked.nonce);
+  return revoked.key;
 }
 
 export async function deleteKey(ctx: Context, viewer: Viewer, keyId: string) {
   const existing = await ctx.prisma.apiKey.findUniqueOrThrow({ where: { id: keyId } });
-  await ctx.prisma.$transaction(async (tx) => {
+  const nonce = await ctx.prisma.$transaction(async (tx) => {
     await tx.apiKey.delete({ where: { id: keyId } });
     await audit(tx, ctx, viewer, { teamId: existing.teamId, action: 'apiKey.delete', targetType: 'apiKey', targetId: keyId, details: { name: existing.name } });
-    await announce(tx, keyId);
+    return announce(ctx, tx, keyId);
   });
-  ctx.keys.invalidate(keyId);
+  await settle(ctx, keyId, nonce);
   return keyId;
 }
