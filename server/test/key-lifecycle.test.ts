@@ -29,8 +29,9 @@ async function databaseText(): Promise<string> {
   await client.connect();
   try {
     const tables = ['api_key', 'key_grant', 'audit_entry', 'action_run'];
-    const dumps = await Promise.all(tables.map((table) => client.query(`SELECT * FROM "${table}"`)));
-    return JSON.stringify(dumps.map((dump) => dump.rows));
+    const dumps: unknown[] = [];
+    for (const table of tables) dumps.push((await client.query(`SELECT * FROM "${table}"`)).rows);
+    return JSON.stringify(dumps);
   } finally {
     await client.end();
   }
