@@ -153,12 +153,17 @@ export async function deleteConnection(ctx: Context, viewer: Viewer, connectionI
         removedGrants: grants.map((grant) => ({ apiKeyId: grant.apiKey.id, apiKeyName: grant.apiKey.name, app: grant.app, components: grant.components })),
       },
     });
-    const keyIds = [...new Set(grants.map((grant) => grant.apiKeyId))];
-    // Every instance drops these keys from its cache when the transaction commits.
-    for (const keyId of keyIds) await tx.$executeRaw`SELECT pg_notify(${KEY_CHANGED_CHANNEL}, ${keyId})`;
-    return keyIds;
+    // Every instance drops these keys from its cache when the transaction commits, and confirms it.
+    const announced: { keyId: string; nonce: string }[] = [];
+    for (const keyId of new Set(grants.map((grant) => grant.apiKeyId))) {
+      const nonce = ctx.notifier.expectAcknowledgements();
+      await tx.$executeRaw`SELECT pg_notify(${KEY_CHANGED_CHANNEL}, ${`${keyId}\n${nonce}`})`;
+      announced.push({ keyId, nonce });
+    }
+    return announced;
   });
-  for (const keyId of affectedKeys) ctx.keys.invalidate(keyId);
+  for (const { keyId } of affectedKeys) ctx.keys.invalidate(keyId);
+  await Promise.all(affectedKeys.map(({ nonce }) => ctx.notifier.awaitAcknowledgements(nonce)));
   return connectionId;
 }
 
