@@ -2,7 +2,7 @@ import { createLatchkey } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { EmbeddedPostgresInUseError } from './db/embedded.js';
 import { MigrationError } from './db/migrator.js';
-import { DEMO_LOGIN, demoCurl, rotateDemoKey, seedDemo } from './demo.js';
+import { DEMO_LOGIN, demoCurl, rotateDemoKey, seedDemo, seedDemoLinear } from './demo.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -29,9 +29,21 @@ async function main(): Promise<void> {
     await seedDemo(latchkey.services);
     lines.push(`Console:     ${config.consoleUrl}`, `Demo login:  ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
     const key = await rotateDemoKey(latchkey.services);
+    const apiUrl = `http://localhost:${config.port}`;
     if (key) {
-      const apiUrl = `http://localhost:${config.port}`;
       lines.push(`Demo key:    ${key}   (records app; a new one on every start)`, '', 'Try it:', '', demoCurl(apiUrl, key));
+    }
+    const linearKey = process.env.DEMO_LINEAR_API_KEY;
+    const linearTeam = process.env.DEMO_LINEAR_TEAM_ID;
+    if (linearKey && linearTeam) {
+      const secret = await seedDemoLinear(latchkey.services, linearKey).catch((error: unknown) => {
+        log.warn(`demo Linear connection not created: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+      });
+      if (secret) {
+        const input = `{teamId: "${linearTeam}", title: "Hello from Latchkey"}`;
+        lines.push('', `Demo Linear key: ${secret}   (linear.createIssue through the "Demo Linear" connection)`, '', demoCurl(apiUrl, secret, 'linear.createIssue', input));
+      }
     }
   }
   process.stdout.write(`\n${lines.map((line) => `  ${line}`).join('\n')}\n\n`);

@@ -1,7 +1,7 @@
 /**
  * Starts the fake Linear and fake Notion on fixed ports, so the console can be tried without real
- * accounts: `pnpm --filter @latchkey/server exec tsx test/fakes/serve.ts`, then start `pnpm dev` with
- * the printed environment and create connections with the printed credentials.
+ * accounts: `pnpm fakes`, then start `pnpm dev` with the printed environment (which also makes the
+ * demo team a "Demo Linear" connection and key) and create more connections with the printed credentials.
  */
 import { startFakeLinear } from './linear.js';
 import { startFakeNotion } from './notion.js';
@@ -11,7 +11,7 @@ const notion = await startFakeNotion({ port: Number(process.env.FAKE_NOTION_PORT
 
 console.log(`Fake Linear and Notion are running. Start Latchkey with:
 
-  LINEAR_API_URL=${linear.url} NOTION_API_URL=${notion.url} pnpm dev
+  LINEAR_API_URL=${linear.url} NOTION_API_URL=${notion.url} DEMO_LINEAR_API_KEY=${linear.adminKey} DEMO_LINEAR_TEAM_ID=${linear.team.id} pnpm dev
 
 Linear personal API key (an admin): ${linear.adminKey}
 Linear personal API key (a member): ${linear.memberKey}
