@@ -8,6 +8,7 @@ import { createPrismaClient } from './db/client.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrator.js';
 import { Notifier } from './db/notifier.js';
+import { EventFanout } from './events/fanout.js';
 import { KeyUsage } from './keys/usage.js';
 import { KeyVerifier } from './keys/verifier.js';
 import { createHttpServer } from './http.js';
@@ -56,7 +57,10 @@ export async function createLatchkey(config: Config, options: { logDestination?:
   keyUsage.start();
   const keys = new KeyVerifier(prisma, keyUsage);
   await keys.listen(notifier);
-  const services: Services = { config, prisma, log, notifier, keys, keyUsage, auth: createAuth(config, prisma, log) };
+  // After the verifier, so a key change has cleared its cache when open subscriptions re-check it.
+  const events = new EventFanout(prisma, log);
+  await events.listen(notifier);
+  const services: Services = { config, prisma, log, notifier, keys, keyUsage, events, auth: createAuth(config, prisma, log) };
   const http = createHttpServer(services);
   let url = '';
 

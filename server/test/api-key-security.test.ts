@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey } from '../src/keys/format.js';
-import { createKey, createTeam, RUN_ACTION, startTestServer, withKey, type TestKey, type TestServer, type TestUser } from './harness.js';
+import { ALL_RECORDS, createKey, createTeam, RUN_ACTION, startTestServer, withKey, type TestKey, type TestServer, type TestUser } from './harness.js';
 
 /**
  * Every field of server/schema.graphql that carries @apiKey is attacked here: the list of fields
@@ -34,6 +34,16 @@ const CASES: Record<string, { query: string; variables?: Record<string, unknown>
   components: { query: '{ components { key } }' },
   component: { query: '{ component(key: "records.create") { key } }' },
   runAction: { query: RUN_ACTION, variables: { component: 'records.create', input: { collection: 'c', data: {} } }, component: 'records.create', componentScope: 'WRITE' },
+  registerTrigger: {
+    query: 'mutation ($component: String!, $config: JSON) { registerTrigger(component: $component, config: $config) { trigger { id } } }',
+    variables: { component: 'records.created', config: { collection: 'c' } },
+    component: 'records.created',
+    componentScope: 'READ',
+  },
+  // The id of a trigger of the full key is filled in by beforeAll.
+  removeTrigger: { query: 'mutation ($id: ID!) { removeTrigger(id: $id) }', variables: { id: '' } },
+  triggers: { query: '{ triggers { id component } }' },
+  triggerEvents: { query: '{ triggerEvents(first: 10) { events { id cursor } endCursor hasMore } }' },
 };
 
 let server: TestServer;
@@ -45,13 +55,15 @@ beforeAll(async () => {
   server = await startTestServer();
   admin = await server.signUp();
   teamId = await createTeam(server, admin);
-  keys.full = await createKey(server, admin, teamId);
+  keys.full = await createKey(server, admin, teamId, { apps: [{ app: 'records', components: [...ALL_RECORDS, 'records.created'] }] });
   keys.revoked = await createKey(server, admin, teamId);
   keys.expired = await createKey(server, admin, teamId, { expiresAt: new Date(Date.now() + 1500) });
   keys.readOnly = await createKey(server, admin, teamId, { scopes: ['READ'] });
   keys.writeOnly = await createKey(server, admin, teamId, { scopes: ['WRITE'] });
   keys.ungranted = await createKey(server, admin, teamId, { apps: [{ app: 'records', components: ['records.get'] }] });
   await server.graphql('mutation ($id: ID!) { revokeApiKey(id: $id) { id } }', { id: keys.revoked!.id }, { cookie: admin.cookie });
+  const registered = await withKey(server, keys.full.secret)(CASES.registerTrigger!.query, CASES.registerTrigger!.variables);
+  CASES.removeTrigger!.variables = { id: registered.data?.registerTrigger.trigger.id };
   // Use the soon-expired key once so it sits in the verifier's cache when it expires.
   expect((await withKey(server, keys.expired!.secret)('{ apiKeyInfo { id } }')).data?.apiKeyInfo).toBeTruthy();
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1600)));
@@ -59,7 +71,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 it('finds the runtime fields of the contract in the schema, each with a case', () => {
-  expect(runtimeFields.map((field) => field.name).sort()).toEqual(expect.arrayContaining(['apiKeyInfo', 'component', 'components', 'runAction']));
+  expect(runtimeFields.map((field) => field.name).sort()).toEqual(expect.arrayContaining(['apiKeyInfo', 'component', 'components', 'runAction', 'registerTrigger', 'removeTrigger', 'triggers', 'triggerEvents']));
   for (const field of runtimeFields) expect(CASES[field.name], `no security case for @apiKey field ${field.name}`).toBeDefined();
 });
 

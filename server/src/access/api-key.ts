@@ -4,8 +4,11 @@ import type { KeyRecord } from '../keys/verifier.js';
 import { errors } from '../schema/errors.js';
 import type { Context } from './context.js';
 
-/** Which scope a runtime field needs: a fixed one, or the one declared by the component it names. */
-export type ApiKeyRequirement = { scope: ApiKeyScope; component?: undefined } | { scope?: undefined; component: string };
+/**
+ * Which scope a runtime field needs: a fixed one, the one declared by the component it names, or
+ * both (registerTrigger: WRITE, and the trigger granted with its own scope).
+ */
+export type ApiKeyRequirement = { scope: ApiKeyScope; component?: string } | { scope?: undefined; component: string };
 
 export function isGranted(key: KeyRecord, componentKey: string): boolean {
   const component = catalog.component(componentKey);
@@ -19,14 +22,16 @@ export function isGranted(key: KeyRecord, componentKey: string): boolean {
  */
 export async function assertApiKey(ctx: Context, requirement: ApiKeyRequirement): Promise<KeyRecord> {
   const key = await ctx.requireApiKey();
-  let scope = requirement.scope;
+  const assertScope = (scope: ApiKeyScope) => {
+    if (!key.scopes.has(scope)) throw errors.forbidden('MISSING_SCOPE', `This needs an API key with the ${scope} scope.`, { requiredScope: scope });
+  };
+  if (requirement.scope) assertScope(requirement.scope);
   if (requirement.component !== undefined) {
     if (!isGranted(key, requirement.component)) {
       throw errors.forbidden('COMPONENT_NOT_GRANTED', `This key is not granted the component "${requirement.component}".`, { component: requirement.component });
     }
-    scope = catalog.component(requirement.component)!.scope;
+    assertScope(catalog.component(requirement.component)!.scope);
   }
-  if (scope && !key.scopes.has(scope)) throw errors.forbidden('MISSING_SCOPE', `This needs an API key with the ${scope} scope.`, { requiredScope: scope });
   return key;
 }
 
@@ -34,18 +39,23 @@ type ComponentOf<Args> = (args: Args) => string;
 
 /**
  * `@apiKey(scope)`: the one way a runtime field asks for an API key. Like `session()`, it sets the
- * enforcement and the printed directive together. Without a scope, `componentOf` names the
- * component whose declared scope applies.
+ * enforcement and the printed directive together. With `componentOf`, the component it names must
+ * be granted and its declared scope held too (checked after the field's own scope).
  */
 export function apiKey(scope: ApiKeyScope): { authScopes: { apiKey: ApiKeyRequirement }; extensions: { directives: { apiKey: { scope: ApiKeyScope } } } };
+export function apiKey<Args>(
+  scope: ApiKeyScope,
+  componentOf: ComponentOf<Args>,
+): { authScopes: (parent: unknown, args: Args) => { apiKey: ApiKeyRequirement }; extensions: { directives: { apiKey: { scope: ApiKeyScope } } } };
 export function apiKey<Args>(
   scope: null,
   componentOf: ComponentOf<Args>,
 ): { authScopes: (parent: unknown, args: Args) => { apiKey: ApiKeyRequirement }; extensions: { directives: { apiKey: Record<string, never> } } };
 export function apiKey<Args>(scope: ApiKeyScope | null, componentOf?: ComponentOf<Args>): object {
-  if (scope) return { authScopes: { apiKey: { scope } }, extensions: { directives: { apiKey: { scope } } } };
+  const directives = { apiKey: scope ? { scope } : {} };
+  if (!componentOf) return { authScopes: { apiKey: { scope } }, extensions: { directives } };
   return {
-    authScopes: (_parent: unknown, args: Args) => ({ apiKey: { component: componentOf!(args) } }),
-    extensions: { directives: { apiKey: {} } },
+    authScopes: (_parent: unknown, args: Args) => ({ apiKey: scope ? { scope, component: componentOf(args) } : { component: componentOf(args) } }),
+    extensions: { directives },
   };
 }

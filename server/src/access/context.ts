@@ -1,6 +1,8 @@
+import type { GraphQLError } from 'graphql';
 import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/client.js';
 import type { Notifier } from '../db/notifier.js';
+import type { EventFanout } from '../events/fanout.js';
 import type { KeyUsage } from '../keys/usage.js';
 import type { KeyRecord, KeyVerifier, Verification } from '../keys/verifier.js';
 import type { Logger } from '../log.js';
@@ -23,6 +25,7 @@ export interface Services {
   notifier: Notifier;
   keys: KeyVerifier;
   keyUsage: KeyUsage;
+  events: EventFanout;
 }
 
 /** What every resolver receives: the services, and who is calling (each resolved once, on first use). */
@@ -34,6 +37,11 @@ export interface Context extends Services {
   requireViewer(): Promise<Viewer>;
   /** The verified API key; UNAUTHENTICATED when none, or a bad one, was presented. */
   requireApiKey(): Promise<KeyRecord>;
+  /**
+   * Verifies the presented key again (not memoised): for long-lived subscriptions, after the key
+   * changed or when it may have expired. Null while it is still valid, else the UNAUTHENTICATED error.
+   */
+  recheckApiKey(): Promise<GraphQLError | null>;
   /** True when the caller presented an API key (valid or not). */
   presentsApiKey(): boolean;
 }
@@ -85,6 +93,10 @@ export function createContext(services: Services, headers: Headers, clientIp: st
       return current;
     },
     requireApiKey: () => (key ??= loadKey()),
+    recheckApiKey: () => loadKey().then(
+      () => null,
+      (error: GraphQLError) => error,
+    ),
     presentsApiKey: () => presented !== null,
   };
   return context;

@@ -3,6 +3,7 @@ import type { ApiKeyScope } from '../catalog/define.js';
 import type { Prisma } from '../db/client.js';
 import { audit } from '../audit/service.js';
 import { errors, type InputIssue } from '../schema/errors.js';
+import { removeKeyTriggers } from '../triggers/service.js';
 import { generateKey, hashKey, lastFourOf } from './format.js';
 import { validateGrants, type GrantInput } from './grants.js';
 import { KEY_CHANGED_CHANNEL } from './verifier.js';
@@ -104,9 +105,13 @@ export async function updateKey(ctx: Context, viewer: Viewer, keyId: string, inp
         ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
       },
     });
+    let removedTriggers: { id: string; component: string }[] = [];
     if (grants) {
       await tx.keyGrant.deleteMany({ where: { apiKeyId: keyId } });
       await tx.keyGrant.createMany({ data: grants.map((grant) => ({ ...grant, apiKeyId: keyId })) });
+      // A trigger whose component the key no longer holds (its app removed from the grants) goes too.
+      const granted = new Set(grants.flatMap((grant) => grant.components));
+      removedTriggers = await removeKeyTriggers(tx, keyId, (component) => granted.has(component));
     }
     await audit(tx, ctx, viewer, {
       teamId: existing.teamId,
@@ -118,6 +123,7 @@ export async function updateKey(ctx: Context, viewer: Viewer, keyId: string, inp
         ...(scopes ? { scopes } : {}),
         ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt?.toISOString() ?? null } : {}),
         ...(grants ? { apps: grants.map((g) => ({ ...g })) } : {}),
+        ...(removedTriggers.length > 0 ? { removedTriggers } : {}),
       },
     });
     return { key, nonce: await announce(ctx, tx, keyId) };
@@ -155,7 +161,8 @@ export async function revokeKey(ctx: Context, viewer: Viewer, keyId: string) {
   if (existing.revokedAt) return existing;
   const revoked = await ctx.prisma.$transaction(async (tx) => {
     const key = await tx.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date(), previousHash: null, previousHashExpiresAt: null } });
-    await audit(tx, ctx, viewer, { teamId: existing.teamId, action: 'apiKey.revoke', targetType: 'apiKey', targetId: keyId, details: { name: existing.name } });
+    const removedTriggers = await removeKeyTriggers(tx, keyId);
+    await audit(tx, ctx, viewer, { teamId: existing.teamId, action: 'apiKey.revoke', targetType: 'apiKey', targetId: keyId, details: { name: existing.name, removedTriggers } });
     return { key, nonce: await announce(ctx, tx, keyId) };
   });
   await settle(ctx, keyId, revoked.nonce);
@@ -165,8 +172,9 @@ export async function revokeKey(ctx: Context, viewer: Viewer, keyId: string) {
 export async function deleteKey(ctx: Context, viewer: Viewer, keyId: string) {
   const existing = await ctx.prisma.apiKey.findUniqueOrThrow({ where: { id: keyId } });
   const nonce = await ctx.prisma.$transaction(async (tx) => {
+    const removedTriggers = await removeKeyTriggers(tx, keyId);
     await tx.apiKey.delete({ where: { id: keyId } });
-    await audit(tx, ctx, viewer, { teamId: existing.teamId, action: 'apiKey.delete', targetType: 'apiKey', targetId: keyId, details: { name: existing.name } });
+    await audit(tx, ctx, viewer, { teamId: existing.teamId, action: 'apiKey.delete', targetType: 'apiKey', targetId: keyId, details: { name: existing.name, removedTriggers } });
     return announce(ctx, tx, keyId);
   });
   await settle(ctx, keyId, nonce);

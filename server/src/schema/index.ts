@@ -7,6 +7,8 @@ import '../catalog/schema.js';
 import '../keys/schema.js';
 import '../connections/schema.js';
 import '../runs/schema.js';
+import '../triggers/schema.js';
+import '../events/schema.js';
 import '../audit/schema.js';
 
 export const schema = withDirectiveDefinitions(builder.toSchema({ sortSchema: false }));

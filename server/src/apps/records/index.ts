@@ -1,4 +1,4 @@
-import { defineAction, defineApp, type JsonSchema } from '../../catalog/define.js';
+import { defineAction, defineApp, defineTrigger, type JsonSchema } from '../../catalog/define.js';
 import type { InputIssue } from '../../schema/errors.js';
 import { createRecord, deleteRecord, getRecord, listRecords, updateRecord } from './service.js';
 
@@ -35,6 +35,15 @@ const outputOf = (schema: JsonSchema): JsonSchema => ({ $schema: 'https://json-s
 function dataSize(input: { data: unknown }): InputIssue[] {
   return Buffer.byteLength(JSON.stringify(input.data)) > MAX_DATA_BYTES ? [{ path: ['input', 'data'], message: 'must be at most 256 KiB of JSON' }] : [];
 }
+
+const recordTrigger = (name: string, description: string) =>
+  defineTrigger({
+    name,
+    description,
+    scope: 'READ',
+    inputSchema: inputOf({ collection }, ['collection']),
+    outputSchema: outputOf({ type: 'object', required: ['record'], additionalProperties: false, properties: { record } }),
+  });
 
 type WithData = { collection: string; data: Record<string, unknown> };
 type ById = { collection: string; id: string };
@@ -109,5 +118,8 @@ export const records = defineApp({
       timeoutMs: 10_000,
       run: ({ prisma, teamId, input }) => deleteRecord(prisma, teamId, input.collection, input.id),
     }),
+    recordTrigger('created', 'A record was created in the collection.'),
+    recordTrigger('updated', "A record's data was replaced in the collection."),
+    recordTrigger('deleted', 'A record was deleted from the collection; the event holds the record as it was.'),
   ],
 });

@@ -1,6 +1,7 @@
 import type { PrismaClient, Prisma } from '../../db/client.js';
 import { decodeCursor, encodeCursor } from '../../schema/pagination.js';
 import { ActionError } from '../../catalog/define.js';
+import { appendToTriggers } from '../../events/log.js';
 
 /** The team's own JSON records. Every query names the team: another team's records do not exist here. */
 export interface RecordShape {
@@ -19,8 +20,16 @@ export function toRecord(row: Row): RecordShape {
 
 const notFound = () => new ActionError('NOT_FOUND', 'No record with this id in this collection.');
 
+/** The records.* triggers listening on this collection get the change, in the change's own transaction. */
+const announce = (tx: Prisma.TransactionClient, teamId: string, component: string, record: RecordShape) =>
+  appendToTriggers(tx, teamId, component, { config: { path: ['collection'], equals: record.collection } }, { record });
+
 export async function createRecord(prisma: PrismaClient, teamId: string, collection: string, data: Record<string, unknown>) {
-  return toRecord(await prisma.record.create({ data: { teamId, collection, data: data as Prisma.InputJsonObject } }));
+  return prisma.$transaction(async (tx) => {
+    const record = toRecord(await tx.record.create({ data: { teamId, collection, data: data as Prisma.InputJsonObject } }));
+    await announce(tx, teamId, 'records.created', record);
+    return record;
+  });
 }
 
 export async function getRecord(prisma: PrismaClient, teamId: string, collection: string, id: string) {
@@ -46,13 +55,21 @@ export async function listRecords(prisma: PrismaClient, teamId: string, collecti
 }
 
 export async function updateRecord(prisma: PrismaClient, teamId: string, collection: string, id: string, data: Record<string, unknown>) {
-  const { count } = await prisma.record.updateMany({ where: { id, teamId, collection }, data: { data: data as Prisma.InputJsonObject } });
-  if (count === 0) throw notFound();
-  return getRecord(prisma, teamId, collection, id);
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.record.updateMany({ where: { id, teamId, collection }, data: { data: data as Prisma.InputJsonObject } });
+    if (count === 0) throw notFound();
+    const record = toRecord(await tx.record.findFirstOrThrow({ where: { id, teamId, collection } }));
+    await announce(tx, teamId, 'records.updated', record);
+    return record;
+  });
 }
 
 export async function deleteRecord(prisma: PrismaClient, teamId: string, collection: string, id: string) {
-  const { count } = await prisma.record.deleteMany({ where: { id, teamId, collection } });
-  if (count === 0) throw notFound();
-  return { id, deleted: true as const };
+  return prisma.$transaction(async (tx) => {
+    // RETURNING gives the record exactly as it was deleted, even under a concurrent update.
+    const [deleted] = await tx.$queryRaw<Row[]>`DELETE FROM "record" WHERE "id" = ${id} AND "teamId" = ${teamId} AND "collection" = ${collection} RETURNING "id", "collection", "data", "createdAt", "updatedAt"`;
+    if (!deleted) throw notFound();
+    await announce(tx, teamId, 'records.deleted', toRecord(deleted));
+    return { id, deleted: true as const };
+  });
 }

@@ -1,0 +1,141 @@
+import type { PrismaClient } from '../db/client.js';
+import type { Notifier } from '../db/notifier.js';
+import { KEY_CHANGED_CHANNEL } from '../keys/verifier.js';
+import type { Logger } from '../log.js';
+import { EVENTS_CHANNEL, readEvents, type StoredEvent } from './log.js';
+
+const READ_BATCH = 500;
+
+/** One open subscription, as the fan-out sees it. */
+export interface EventSubscriber {
+  teamId: string;
+  /** Only this key's events; null for every event of the team. */
+  apiKeyId: string | null;
+  triggerId?: string | null;
+  deliver(event: StoredEvent): void;
+  /** The subscriber's key changed (revoked, deleted, regenerated, updated) somewhere. */
+  keyChanged?(): void;
+}
+
+interface TeamState {
+  /** The highest seq handed to this team's subscribers. */
+  last: bigint;
+  subscribers: Set<EventSubscriber>;
+  /** Reads run one at a time per team; a notification during a read asks for one more. */
+  reading: Promise<void>;
+  again: boolean;
+  busy: boolean;
+}
+
+/**
+ * One per server instance. On each `latchkey_events` notification it reads the team's new events
+ * once and hands them to every in-process subscriber of that team, so a thousand subscribers do not
+ * each query.
+ */
+export class EventFanout {
+  private readonly teams = new Map<string, TeamState>();
+  private readonly byKey = new Map<string, Set<EventSubscriber>>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly log: Logger,
+  ) {}
+
+  async listen(notifier: Notifier): Promise<void> {
+    await notifier.listen(EVENTS_CHANNEL, (teamId) => this.notified(teamId));
+    await notifier.listen(KEY_CHANGED_CHANNEL, (keyId) => this.byKey.get(keyId)?.forEach((subscriber) => subscriber.keyChanged?.()));
+    // Notifications sent while the connection was down are lost: read every watched team again.
+    notifier.onReconnect(() => this.teams.forEach((_state, teamId) => this.notified(teamId)));
+  }
+
+  /**
+   * Registers a subscriber. Once this resolves, every event committed after this moment reaches
+   * it; events committed before are the caller's to read (the replay).
+   */
+  async subscribe(subscriber: EventSubscriber): Promise<() => void> {
+    let state = this.teams.get(subscriber.teamId);
+    if (!state) {
+      state = { last: 0n, subscribers: new Set(), reading: Promise.resolve(), again: false, busy: false };
+      this.teams.set(subscriber.teamId, state);
+      const created = state;
+      created.busy = true;
+      created.reading = this.latestSeq(subscriber.teamId).then(
+        (seq) => {
+          created.last = seq;
+        },
+        (error: unknown) => this.log.error({ err: error }, 'could not read the latest event'),
+      );
+      created.reading.finally(() => {
+        created.busy = false;
+        if (created.again) this.notified(subscriber.teamId);
+      });
+    }
+    state.subscribers.add(subscriber);
+    if (subscriber.apiKeyId) {
+      const set = this.byKey.get(subscriber.apiKeyId) ?? new Set();
+      set.add(subscriber);
+      this.byKey.set(subscriber.apiKeyId, set);
+    }
+    await state.reading;
+    return () => this.unsubscribe(subscriber);
+  }
+
+  private unsubscribe(subscriber: EventSubscriber): void {
+    const state = this.teams.get(subscriber.teamId);
+    state?.subscribers.delete(subscriber);
+    if (state && state.subscribers.size === 0) this.teams.delete(subscriber.teamId);
+    if (subscriber.apiKeyId) {
+      const set = this.byKey.get(subscriber.apiKeyId);
+      set?.delete(subscriber);
+      if (set?.size === 0) this.byKey.delete(subscriber.apiKeyId);
+    }
+  }
+
+  /** How many teams and subscribers this instance serves (for tests and health). */
+  get size(): { teams: number; subscribers: number } {
+    let subscribers = 0;
+    this.teams.forEach((state) => (subscribers += state.subscribers.size));
+    return { teams: this.teams.size, subscribers };
+  }
+
+  private async latestSeq(teamId: string): Promise<bigint> {
+    const latest = await this.prisma.triggerEvent.findFirst({ where: { teamId }, orderBy: { seq: 'desc' }, select: { seq: true } });
+    return latest?.seq ?? 0n;
+  }
+
+  private notified(teamId: string): void {
+    const state = this.teams.get(teamId);
+    if (!state) return;
+    if (state.busy) {
+      state.again = true;
+      return;
+    }
+    state.busy = true;
+    state.again = false;
+    state.reading = this.deliverNew(teamId, state)
+      .catch((error: unknown) => this.log.error({ err: error, teamId }, 'could not read new events'))
+      .finally(() => {
+        state.busy = false;
+        if (state.again && this.teams.get(teamId) === state) this.notified(teamId);
+      });
+  }
+
+  private async deliverNew(teamId: string, state: TeamState): Promise<void> {
+    for (;;) {
+      const events = await readEvents(this.prisma, { teamId }, state.last, READ_BATCH);
+      for (const event of events) {
+        state.last = event.seq;
+        for (const subscriber of state.subscribers) {
+          if (subscriber.apiKeyId && subscriber.apiKeyId !== event.apiKeyId) continue;
+          if (subscriber.triggerId && subscriber.triggerId !== event.triggerId) continue;
+          try {
+            subscriber.deliver(event);
+          } catch (error) {
+            this.log.error({ err: error }, 'an event subscriber failed');
+          }
+        }
+      }
+      if (events.length < READ_BATCH) return;
+    }
+  }
+}

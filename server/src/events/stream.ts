@@ -1,0 +1,147 @@
+import type { GraphQLError } from 'graphql';
+import type { PrismaClient } from '../db/client.js';
+import type { EventFanout } from './fanout.js';
+import { readEvents, type EventFilter, type StoredEvent } from './log.js';
+
+const REPLAY_PAGE = 200;
+
+/**
+ * An async iterator fed by pushes. `return()` (the client unsubscribed) ends it at once, even while
+ * a `next()` is waiting, and runs `onClose`.
+ */
+class Pushable<T> implements AsyncIterableIterator<T> {
+  private readonly items: T[] = [];
+  private waiting: ((result: IteratorResult<T>) => void) | undefined;
+  private ending = false;
+  private closed = false;
+
+  constructor(private readonly onClose: () => void) {}
+
+  push(item: T): void {
+    if (this.closed || this.ending) return;
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      resolve({ value: item, done: false });
+    } else this.items.push(item);
+  }
+
+  /** Ends after what was already pushed. */
+  end(): void {
+    this.ending = true;
+    if (this.items.length === 0) this.close();
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    const item = this.items.shift();
+    if (item !== undefined) {
+      if (this.ending && this.items.length === 0) this.close();
+      return Promise.resolve({ value: item, done: false });
+    }
+    if (this.closed) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.items.length = 0;
+    this.waiting?.({ value: undefined, done: true });
+    this.waiting = undefined;
+    this.onClose();
+  }
+}
+
+/** What a subscription yields: an event, or the error that ends it. */
+export type StreamItem = StoredEvent | Error;
+
+export interface EventStreamOptions {
+  prisma: PrismaClient;
+  fanout: EventFanout;
+  filter: EventFilter;
+  after: bigint;
+  /** Re-checks the subscriber's credentials; an error ends the stream with it. */
+  recheck?: () => Promise<GraphQLError | null>;
+  /** When the credentials must be re-checked even without a change notice (expiry). */
+  recheckAt?: () => Date | null;
+}
+
+/** Longest setTimeout Node accepts. */
+const MAX_DELAY_MS = 2_147_483_647;
+
+/**
+ * Replays the stored events after `after` in seq order, then streams new ones, with no gap and no
+ * duplicate at the hand-over: the subscriber registers with the fan-out (buffering) before the
+ * replay is read, and nothing at or below the last seq it emitted is emitted again.
+ */
+export async function eventStream(options: EventStreamOptions): Promise<AsyncIterableIterator<StreamItem>> {
+  const { prisma, fanout, filter } = options;
+  let last = options.after;
+  let replaying = true;
+  let timer: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let stopped = false;
+  const buffered: StoredEvent[] = [];
+
+  const stream = new Pushable<StreamItem>(() => {
+    stopped = true;
+    clearTimeout(timer);
+    unsubscribe?.();
+  });
+  const emit = (event: StoredEvent) => {
+    if (event.seq <= last) return;
+    last = event.seq;
+    stream.push(event);
+  };
+  const fail = (error: Error) => {
+    stream.push(error);
+    stream.end();
+  };
+  const recheck = async () => {
+    if (!options.recheck || stopped) return;
+    const error = await options.recheck();
+    if (error) fail(error);
+    else schedule();
+  };
+  const schedule = () => {
+    clearTimeout(timer);
+    const at = options.recheckAt?.();
+    if (!at || stopped) return;
+    timer = setTimeout(() => void recheck(), Math.min(Math.max(0, at.getTime() - Date.now()), MAX_DELAY_MS));
+  };
+
+  unsubscribe = await fanout.subscribe({
+    teamId: filter.teamId,
+    apiKeyId: filter.apiKeyId ?? null,
+    triggerId: filter.triggerId ?? null,
+    deliver: (event) => (replaying ? buffered.push(event) : emit(event)),
+    keyChanged: () => void recheck(),
+  });
+  if (stopped) unsubscribe();
+  schedule();
+
+  void (async () => {
+    try {
+      for (;;) {
+        const page = await readEvents(prisma, filter, last, REPLAY_PAGE);
+        page.forEach(emit);
+        if (page.length < REPLAY_PAGE || stopped) break;
+      }
+      buffered.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0)).forEach(emit);
+      buffered.length = 0;
+      replaying = false;
+    } catch (error) {
+      fail(error instanceof Error ? error : new Error(String(error)));
+    }
+  })();
+  return stream;
+}

@@ -1,0 +1,51 @@
+import type { Context } from '../access/context.js';
+import { catalog } from '../catalog/registry.js';
+import { validateAgainst } from '../catalog/validation.js';
+import type { Prisma } from '../db/client.js';
+import type { KeyRecord } from '../keys/verifier.js';
+import { errors } from '../schema/errors.js';
+
+/** Apps whose triggers can be registered today; the others need inbound webhooks or a scheduler first. */
+const AVAILABLE_APPS = new Set(['records']);
+
+/**
+ * registerTrigger: @apiKey checked WRITE, the grant and the component's scope. Validates the config
+ * against the component's inputSchema and stores the trigger for this key.
+ */
+export async function registerTrigger(ctx: Context, key: KeyRecord, componentKey: string, rawConfig: unknown) {
+  const component = catalog.component(componentKey)!;
+  if (component.kind !== 'TRIGGER') throw errors.badUserInput([{ path: ['component'], message: `"${component.key}" is an action; run it with runAction` }]);
+  if (!AVAILABLE_APPS.has(component.app.key)) {
+    throw errors.badUserInput([{ path: ['component'], message: `"${component.key}" is not available yet: only records triggers can be registered for now` }]);
+  }
+  const config = structuredClone(rawConfig ?? {});
+  const issues = validateAgainst(component.inputSchema, config, ['config']);
+  if (issues.length > 0) throw errors.badUserInput(issues, `Invalid config for ${component.key}: ${issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+  const trigger = await ctx.prisma.trigger.create({
+    data: { teamId: key.teamId, apiKeyId: key.id, component: component.key, config: config as Prisma.InputJsonValue, connectionId: key.grants.get(component.app.key)?.connectionId ?? null },
+  });
+  return { trigger, inboundUrl: null, signingSecret: null };
+}
+
+/** Another key's trigger, or another team's, does not exist here. */
+export async function removeTrigger(ctx: Context, key: KeyRecord, id: string): Promise<string> {
+  const { count } = await ctx.prisma.trigger.deleteMany({ where: { id, apiKeyId: key.id } });
+  if (count === 0) throw errors.notFound('Trigger');
+  return id;
+}
+
+export async function assertOwnTrigger(ctx: Context, key: KeyRecord, id: string): Promise<void> {
+  const trigger = await ctx.prisma.trigger.findFirst({ where: { id, apiKeyId: key.id }, select: { id: true } });
+  if (!trigger) throw errors.notFound('Trigger');
+}
+
+/**
+ * Removes a key's triggers whose component it may no longer use (all of them when `stillGranted`
+ * is omitted), inside the caller's transaction. Returns what was removed, for the audit entry.
+ */
+export async function removeKeyTriggers(tx: Prisma.TransactionClient, apiKeyId: string, stillGranted?: (component: string) => boolean) {
+  const triggers = await tx.trigger.findMany({ where: { apiKeyId }, select: { id: true, component: true }, orderBy: { createdAt: 'asc' } });
+  const removed = stillGranted ? triggers.filter((trigger) => !stillGranted(trigger.component)) : triggers;
+  if (removed.length > 0) await tx.trigger.deleteMany({ where: { id: { in: removed.map((trigger) => trigger.id) } } });
+  return removed;
+}
