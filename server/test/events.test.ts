@@ -141,6 +141,22 @@ describe('replay and live hand-over', () => {
     }
   });
 
+  it('replays a long history in order, a page at a time', async () => {
+    const key = await newKey();
+    const triggerId = await register(key, 'records.created', 'history');
+    const { appendEvent } = await import('../src/events/log.js');
+    await server.latchkey.services.prisma.$transaction(async (tx) => {
+      for (let i = 0; i < 1000; i++) await appendEvent(tx, { teamId, triggerId, apiKeyId: key.id, component: 'records.created', payload: { record: { data: { i } } } });
+    }, { timeout: 30_000 });
+    const subscription = subscribe<Event>(server, key.secret, SUBSCRIBE);
+    try {
+      await subscription.until(() => subscription.items.length >= 1000, 15_000);
+      expect(subscription.items.map((event) => event.payload.record.data.i)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    } finally {
+      await subscription.close();
+    }
+  });
+
   it('reaches a subscriber on one server instance from an event produced on another', async () => {
     const second = await startTestServer({ databaseUrl: server.databaseUrl });
     const key = await newKey();
@@ -213,6 +229,28 @@ describe('who may subscribe, and for how long', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it("ends a subscription on a regenerated key's old secret when its grace period is over", async () => {
+    const key = await newKey();
+    const subscription = subscribe(server, key.secret, SUBSCRIBE);
+    await subscribers(server, 1);
+    const regenerated = await server.graphql('mutation ($id: ID!) { regenerateApiKey(id: $id, graceSeconds: 1) { secret } }', { id: key.id }, { cookie: admin.cookie });
+    const graceEnds = Date.now() + 1000;
+    expect(regenerated.errors).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(subscription.completed()).toBe(false);
+    await expectEnded(subscription, 'UNAUTHENTICATED', 3000);
+    expect(Date.now() - graceEnds).toBeLessThan(1000);
+  });
+
+  it('ends it with FORBIDDEN when the key loses its READ scope', async () => {
+    const key = await newKey();
+    const subscription = subscribe(server, key.secret, SUBSCRIBE);
+    await subscribers(server, 1);
+    await server.graphql('mutation ($id: ID!) { updateApiKey(id: $id, input: { scopes: [WRITE] }) { id } }', { id: key.id }, { cookie: admin.cookie });
+    const ended = await expectEnded(subscription, 'FORBIDDEN', 1000);
+    expect(ended.extensions).toMatchObject({ reason: 'MISSING_SCOPE', requiredScope: 'READ' });
   });
 
   it('ends it within a second of the key expiring', async () => {

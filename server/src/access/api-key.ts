@@ -22,6 +22,12 @@ export function isGranted(key: KeyRecord, componentKey: string): boolean {
  */
 export async function assertApiKey(ctx: Context, requirement: ApiKeyRequirement): Promise<KeyRecord> {
   const key = await ctx.requireApiKey();
+  assertKeyHolds(key, requirement);
+  return key;
+}
+
+/** The grant and scope half of the check, for a key already verified (open subscriptions re-check it). */
+export function assertKeyHolds(key: KeyRecord, requirement: ApiKeyRequirement): void {
   const assertScope = (scope: ApiKeyScope) => {
     if (!key.scopes.has(scope)) throw errors.forbidden('MISSING_SCOPE', `This needs an API key with the ${scope} scope.`, { requiredScope: scope });
   };
@@ -32,7 +38,6 @@ export async function assertApiKey(ctx: Context, requirement: ApiKeyRequirement)
     }
     assertScope(catalog.component(requirement.component)!.scope);
   }
-  return key;
 }
 
 type ComponentOf<Args> = (args: Args) => string;

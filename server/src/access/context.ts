@@ -1,4 +1,3 @@
-import type { GraphQLError } from 'graphql';
 import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/client.js';
 import type { Notifier } from '../db/notifier.js';
@@ -39,9 +38,9 @@ export interface Context extends Services {
   requireApiKey(): Promise<KeyRecord>;
   /**
    * Verifies the presented key again (not memoised): for long-lived subscriptions, after the key
-   * changed or when it may have expired. Null while it is still valid, else the UNAUTHENTICATED error.
+   * changed or when it may have expired. UNAUTHENTICATED once it no longer works.
    */
-  recheckApiKey(): Promise<GraphQLError | null>;
+  recheckApiKey(): Promise<KeyRecord>;
   /** True when the caller presented an API key (valid or not). */
   presentsApiKey(): boolean;
 }
@@ -93,10 +92,7 @@ export function createContext(services: Services, headers: Headers, clientIp: st
       return current;
     },
     requireApiKey: () => (key ??= loadKey()),
-    recheckApiKey: () => loadKey().then(
-      () => null,
-      (error: GraphQLError) => error,
-    ),
+    recheckApiKey: loadKey,
     presentsApiKey: () => presented !== null,
   };
   return context;

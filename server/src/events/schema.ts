@@ -1,5 +1,6 @@
-import { apiKey } from '../access/api-key.js';
+import { apiKey, assertKeyHolds } from '../access/api-key.js';
 import { session } from '../access/directives.js';
+import type { KeyRecord } from '../keys/verifier.js';
 import { builder } from '../schema/builder.js';
 import { pageSize } from '../schema/pagination.js';
 import { assertOwnTrigger } from '../triggers/service.js';
@@ -26,6 +27,13 @@ const TriggerEventPageRef = builder.objectRef<{ events: StoredEvent[]; endCursor
 });
 
 const afterOf = (after: string | null | undefined) => (after ? decodeEventCursor(after, ['after']) : 0n);
+
+/** The soonest moment a key can stop working without a change notice (expiry, end of a regeneration's grace). */
+const expiryOf = (key: KeyRecord): Date | null => {
+  const now = Date.now();
+  const moments = [key.expiresAt, key.previousHashExpiresAt].flatMap((at) => (at && at.getTime() > now ? [at.getTime()] : []));
+  return moments.length > 0 ? new Date(Math.min(...moments)) : null;
+};
 
 /** The item that ends a stream is thrown here, so the client gets it as the subscription's error. */
 const eventOrError = (item: StreamItem): StoredEvent => {
@@ -62,26 +70,33 @@ builder.subscriptionFields((t) => ({
       const key = await ctx.requireApiKey();
       const triggerId = args.triggerId ? String(args.triggerId) : null;
       if (triggerId) await assertOwnTrigger(ctx, key, triggerId);
-      // The soonest moment the presented secret can stop working without a change notice.
-      const expiries = [key.expiresAt, key.previousHashExpiresAt].filter((at): at is Date => !!at);
-      const recheckAt = expiries.length > 0 ? new Date(Math.min(...expiries.map((at) => at.getTime()))) : null;
       return eventStream({
         prisma: ctx.prisma,
         fanout: ctx.events,
         filter: { teamId: key.teamId, apiKeyId: key.id, triggerId },
         after: afterOf(args.after),
-        recheck: () => ctx.recheckApiKey(),
-        recheckAt: () => recheckAt,
+        // Revoked, deleted, regenerated, expired or without READ now: the stream ends with the reason.
+        recheck: async () => {
+          const current = await ctx.recheckApiKey();
+          assertKeyHolds(current, { scope: 'READ' });
+          return expiryOf(current);
+        },
+        recheckAt: expiryOf(key),
       });
     },
     resolve: eventOrError,
   }),
   teamEvents: t.field({
     type: TriggerEventRef,
-    description: "Every new event of the team, for the console.",
+    description: "Every trigger event of the team, live, for the console.",
     args: { teamId: t.arg.id() },
-    ...session('MEMBER', (args: { teamId: string | number }) => String(args.teamId)),
-    subscribe: async (_root, args, ctx) => eventStream({ prisma: ctx.prisma, fanout: ctx.events, filter: { teamId: String(args.teamId) }, after: await latestSeqOf(ctx.prisma, String(args.teamId)) }),
+    ...session(),
+    subscribe: async (_root, args, ctx) => {
+      const teamId = String(args.teamId);
+      // Any member may watch; another team's id answers NOT_FOUND.
+      await (await ctx.requireViewer()).access.assertRole(teamId, 'MEMBER');
+      return eventStream({ prisma: ctx.prisma, fanout: ctx.events, filter: { teamId }, after: await latestSeqOf(ctx.prisma, teamId) });
+    },
     resolve: eventOrError,
   }),
 }));

@@ -1,4 +1,3 @@
-import type { GraphQLError } from 'graphql';
 import type { PrismaClient } from '../db/client.js';
 import type { EventFanout } from './fanout.js';
 import { readEvents, type EventFilter, type StoredEvent } from './log.js';
@@ -12,6 +11,7 @@ const REPLAY_PAGE = 200;
 class Pushable<T> implements AsyncIterableIterator<T> {
   private readonly items: T[] = [];
   private waiting: ((result: IteratorResult<T>) => void) | undefined;
+  private readonly drainWaiters: (() => void)[] = [];
   private ending = false;
   private closed = false;
 
@@ -32,8 +32,14 @@ class Pushable<T> implements AsyncIterableIterator<T> {
     if (this.items.length === 0) this.close();
   }
 
+  /** Resolves once at most `size` items wait for the client (or the stream is closed). */
+  async drained(size: number): Promise<void> {
+    while (this.items.length > size && !this.closed) await new Promise<void>((wake) => this.drainWaiters.push(wake));
+  }
+
   next(): Promise<IteratorResult<T>> {
     const item = this.items.shift();
+    if (this.drainWaiters.length > 0) this.drainWaiters.splice(0).forEach((wake) => wake());
     if (item !== undefined) {
       if (this.ending && this.items.length === 0) this.close();
       return Promise.resolve({ value: item, done: false });
@@ -57,6 +63,7 @@ class Pushable<T> implements AsyncIterableIterator<T> {
     this.items.length = 0;
     this.waiting?.({ value: undefined, done: true });
     this.waiting = undefined;
+    this.drainWaiters.splice(0).forEach((wake) => wake());
     this.onClose();
   }
 }
@@ -69,10 +76,12 @@ export interface EventStreamOptions {
   fanout: EventFanout;
   filter: EventFilter;
   after: bigint;
-  /** Re-checks the subscriber's credentials; an error ends the stream with it. */
-  recheck?: () => Promise<GraphQLError | null>;
-  /** When the credentials must be re-checked even without a change notice (expiry). */
-  recheckAt?: () => Date | null;
+  /**
+   * Re-checks the subscriber's credentials after a change notice or at `recheckAt`: resolves with
+   * the next moment to re-check (expiry) or null; a throw ends the stream with that error.
+   */
+  recheck?: () => Promise<Date | null>;
+  recheckAt?: Date | null;
 }
 
 /** Longest setTimeout Node accepts. */
@@ -108,13 +117,14 @@ export async function eventStream(options: EventStreamOptions): Promise<AsyncIte
   };
   const recheck = async () => {
     if (!options.recheck || stopped) return;
-    const error = await options.recheck();
-    if (error) fail(error);
-    else schedule();
+    try {
+      schedule(await options.recheck());
+    } catch (error) {
+      fail(error instanceof Error ? error : new Error(String(error)));
+    }
   };
-  const schedule = () => {
+  const schedule = (at: Date | null | undefined) => {
     clearTimeout(timer);
-    const at = options.recheckAt?.();
     if (!at || stopped) return;
     timer = setTimeout(() => void recheck(), Math.min(Math.max(0, at.getTime() - Date.now()), MAX_DELAY_MS));
   };
@@ -127,11 +137,13 @@ export async function eventStream(options: EventStreamOptions): Promise<AsyncIte
     keyChanged: () => void recheck(),
   });
   if (stopped) unsubscribe();
-  schedule();
+  schedule(options.recheckAt);
 
   void (async () => {
     try {
       for (;;) {
+        // A long replay is read only as fast as the client takes it.
+        await stream.drained(REPLAY_PAGE);
         const page = await readEvents(prisma, filter, last, REPLAY_PAGE);
         page.forEach(emit);
         if (page.length < REPLAY_PAGE || stopped) break;
