@@ -142,7 +142,12 @@ export function createHttpServer(services: Services): HttpApp {
     if (path === '/graphql') {
       const rejection = csrfRejection(req, config.trustedOrigins);
       if (rejection) return graphqlError(res, 403, 'FORBIDDEN', rejection, { reason: 'CSRF' });
-      return sendFetchResponse(res, await yoga.fetch(await toFetchRequest(req, origin), { req, clientIp: clientIp(req) }));
+      if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw new BodyTooLargeError();
+      // Yoga reads the Node request itself (the hot path); the client address is ours to set.
+      const ip = clientIp(req);
+      if (ip) req.headers[CLIENT_IP_HEADER] = ip;
+      else delete req.headers[CLIENT_IP_HEADER];
+      return yoga.handle(req, res);
     }
     if (path.startsWith('/webhooks/')) return sendJson(res, 404, { error: 'Unknown webhook target.' });
     if (serveConsole && (req.method === 'GET' || req.method === 'HEAD')) {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -46,7 +46,7 @@ export function isWellFormedKey(key: string): boolean {
 
 /** SHA-256 is the right hash for a 238-bit random secret: nothing to brute-force, and fast to check. */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key);
 }
 
 export const lastFourOf = (key: string) => key.slice(-4);

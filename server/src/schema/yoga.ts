@@ -13,7 +13,8 @@ import { schema } from './index.js';
 /** What http.ts hands to Yoga with each request (HTTP) or subscription (WebSocket). */
 export interface ServerContext {
   req: IncomingMessage;
-  clientIp: string | null;
+  /** WebSocket only: the client address (over HTTP it is read from `req`). */
+  clientIp?: string | null;
   /** WebSocket only: the upgrade request's headers, already converted. */
   headers?: Headers;
   connectionParams?: Record<string, unknown>;
@@ -57,6 +58,8 @@ export function createYoga(services: Services): Yoga {
   return createGraphQLYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
+    // Chunked bodies without a content-length are counted by Yoga (http.ts refuses declared ones).
+    maxRequestBodySize: 1024 * 1024,
     graphiql: !services.config.production,
     landingPage: false,
     batching: false,
@@ -79,7 +82,7 @@ export function createYoga(services: Services): Yoga {
     },
     context: (initial) => {
       const headers = initial.headers ?? (initial as unknown as { request: Request }).request.headers;
-      return createContext(services, headers, initial.clientIp, initial.connectionParams);
+      return createContext(services, headers, initial.clientIp ?? initial.req?.socket.remoteAddress ?? null, initial.connectionParams);
     },
     plugins: [
       maxDepthPlugin({ n: LIMITS.depth, ignoreIntrospection: true, flattenFragments: true }),
