@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_RECORDS, cookieFrom, createKey, createTeam, RUN_ACTION, startTestServer, withKey, type TestKey, type TestServer, type TestUser } from './harness.js';
 import { subscribe, subscribers } from './subscriptions.js';
@@ -171,6 +172,33 @@ describe('replay and live hand-over', () => {
     } finally {
       await subscription.close();
       await second.close();
+    }
+  });
+});
+
+describe('when the notification connection drops', () => {
+  it('catches up on the events and key changes announced meanwhile', async () => {
+    const key = await newKey();
+    const doomed = await newKey();
+    await register(key, 'records.created', 'reconnect');
+    const subscription = subscribe<Event>(server, key.secret, SUBSCRIBE);
+    const revoked = subscribe<Event>(server, doomed.secret, SUBSCRIBE);
+    try {
+      await subscribers(server, 2);
+      const pgAdmin = new pg.Client({ connectionString: server.databaseUrl });
+      await pgAdmin.connect();
+      await pgAdmin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`latchkey-listener:${server.latchkey.services.notifier.instanceId}`]);
+      await pgAdmin.end();
+      // While this instance is not listening: an event, and a revocation.
+      await run(key, 'records.create', { collection: 'reconnect', data: { missed: true } });
+      await server.graphql('mutation ($id: ID!) { revokeApiKey(id: $id) { id } }', { id: doomed.id }, { cookie: admin.cookie });
+      await subscription.until(() => subscription.items.length === 1);
+      expect(subscription.items[0]!.payload.record.data).toEqual({ missed: true });
+      await revoked.until(() => revoked.completed());
+      expect(revoked.errors[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await subscription.close();
+      await revoked.close();
     }
   });
 });

@@ -44,8 +44,12 @@ export class EventFanout {
   async listen(notifier: Notifier): Promise<void> {
     await notifier.listen(EVENTS_CHANNEL, (teamId) => this.notified(teamId));
     await notifier.listen(KEY_CHANGED_CHANNEL, (keyId) => this.byKey.get(keyId)?.forEach((subscriber) => subscriber.keyChanged?.()));
-    // Notifications sent while the connection was down are lost: read every watched team again.
-    notifier.onReconnect(() => this.teams.forEach((_state, teamId) => this.notified(teamId)));
+    // Notifications sent while the connection was down are lost: read every watched team again,
+    // and have every open subscription re-check its key.
+    notifier.onReconnect(() => {
+      this.teams.forEach((_state, teamId) => this.notified(teamId));
+      this.byKey.forEach((subscribers) => subscribers.forEach((subscriber) => subscriber.keyChanged?.()));
+    });
   }
 
   /**
