@@ -157,9 +157,11 @@ export function createHttpServer(services: Services): HttpApp {
   }
 
   const server = createServer((req, res) => {
-    const started = performance.now();
-    // Method, path and status only: headers and bodies may carry keys and credentials.
-    res.on('finish', () => log.debug({ method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'));
+    if (log.isLevelEnabled('debug')) {
+      const started = performance.now();
+      // Method, path and status only: headers and bodies may carry keys and credentials.
+      res.on('finish', () => log.debug({ method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'));
+    }
     route(req, res).catch((error: unknown) => {
       if (error instanceof BodyTooLargeError) {
         sendJson(res, 413, { errors: [{ message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_USER_INPUT' } }] }, { connection: 'close' });
