@@ -1,7 +1,6 @@
 import './production.js';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,6 +13,7 @@ import { LoadGenerator, type Latency, type LoadWindow, type WindowResult } from 
 import { withOthersLoad } from './machine.js';
 import { profiled, type ProfileSummary } from './profile.js';
 import { benchVerifier, timeVerifyInServer, type VerifierResult } from './verifier.js';
+import { freePort } from '../test/global-setup.js';
 
 /**
  * `pnpm bench`: a bare graphql-yoga server, Latchkey's `components` query and Latchkey's runAction
@@ -35,17 +35,6 @@ const GOALS = { componentsRatio: 0.85, verificationsPerSecond: 200_000, verifyP9
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const GRANTED = ['records.get', 'records.list', 'records.create'];
 const COMPONENTS_QUERY = '{ components { key name kind scope inputSchema outputSchema app { key } } }';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string; json: any }> {
   const response = await fetch(`${url}/graphql`, { method: 'POST', headers, body });

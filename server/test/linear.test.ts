@@ -7,11 +7,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { linearRequest } from '../src/apps/linear/client.js';
 import { linear } from '../src/apps/linear/index.js';
 import { LINEAR_DOCUMENTS, WEBHOOK_CREATE, WEBHOOK_DELETE } from '../src/apps/linear/documents.js';
-import { ActionError, ConnectionCheckError, type ActionDefinition, type ActionContext } from '../src/catalog/define.js';
+import { ConnectionCheckError, type ActionDefinition } from '../src/catalog/define.js';
 import { catalog } from '../src/catalog/registry.js';
 import { validateAgainst } from '../src/catalog/validation.js';
 import { loadConfig, type Config } from '../src/config.js';
-import { createLogger } from '../src/log.js';
+import { actionFailure, directRunner } from './direct-run.js';
 import { startFakeLinear, type FakeLinear } from './fakes/linear.js';
 import { createKey, createTeam, RUN_ACTION, startTestServer, withKey, type TestServer, type TestUser } from './harness.js';
 
@@ -26,35 +26,8 @@ afterAll(() => fake.close());
 beforeEach(() => fake.setFailure(null));
 
 const action = (name: string) => linear.components.find((component) => component.name === name) as ActionDefinition;
-
-/** Runs an action's handler directly, as the runner would, with the given credentials. */
-async function run(name: string, input: unknown, options: { credentials?: unknown; signal?: AbortSignal } = {}) {
-  const definition = action(name);
-  const prepared = structuredClone(input);
-  expect(validateAgainst(definition.inputSchema, prepared, ['input'])).toEqual([]);
-  const context: ActionContext<unknown> = {
-    input: prepared,
-    teamId: 'team',
-    apiKeyId: 'key',
-    connection: { id: 'connection', credentials: options.credentials ?? { apiKey: fake.adminKey }, permissions: ['read', 'write'] },
-    signal: options.signal ?? new AbortController().signal,
-    prisma: undefined as never,
-    log: createLogger('silent'),
-    config,
-  };
-  const output = await definition.run(context);
-  expect(validateAgainst(definition.outputSchema, structuredClone(output), ['output'])).toEqual([]);
-  return output as any;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ActionError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ActionError);
-  return error as ActionError;
-}
+const run = directRunner(linear, () => config, () => ({ apiKey: fake.adminKey }));
+const failure = actionFailure;
 
 const check = (credentials: unknown) => linear.connection!.check(credentials, { config, signal: new AbortController().signal });
 

@@ -7,7 +7,7 @@ import { ActionError, ConnectionCheckError, type ActionContext, type ActionDefin
 import { catalog } from '../src/catalog/registry.js';
 import { validateAgainst } from '../src/catalog/validation.js';
 import { loadConfig, type Config } from '../src/config.js';
-import { createLogger } from '../src/log.js';
+import { actionFailure, directRunner } from './direct-run.js';
 import { startFakeNotion, type FakeNotion } from './fakes/notion.js';
 import { createKey, createTeam, RUN_ACTION, startTestServer, withKey, type TestServer, type TestUser } from './harness.js';
 
@@ -25,35 +25,8 @@ beforeEach(() => {
 });
 
 const action = (name: string) => notion.components.find((component) => component.name === name) as ActionDefinition;
-
-/** Runs an action's handler directly, as the runner would, with the given credentials. */
-async function run(name: string, input: unknown, options: { credentials?: unknown; signal?: AbortSignal } = {}) {
-  const definition = action(name);
-  const prepared = structuredClone(input);
-  expect(validateAgainst(definition.inputSchema, prepared, ['input'])).toEqual([]);
-  const context: ActionContext<unknown> = {
-    input: prepared,
-    teamId: 'team',
-    apiKeyId: 'key',
-    connection: { id: 'connection', credentials: options.credentials ?? { token: fake.token }, permissions: ['read', 'write'] },
-    signal: options.signal ?? new AbortController().signal,
-    prisma: undefined as never,
-    log: createLogger('silent'),
-    config,
-  };
-  const output = await definition.run(context);
-  expect(validateAgainst(definition.outputSchema, structuredClone(output), ['output'])).toEqual([]);
-  return output as any;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ActionError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ActionError);
-  return error as ActionError;
-}
+const run = directRunner(notion, () => config, () => ({ token: fake.token }));
+const failure = actionFailure;
 
 const title = (text: string) => ({ Name: { title: [{ text: { content: text } }] } });
 const paragraph = (text: string) => ({ object: 'block', type: 'paragraph', paragraph: { rich_text: [{ type: 'text', text: { content: text } }] } });
