@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { notion } from '../src/apps/notion/index.js';
-import { ActionError, ConnectionCheckError, type ActionContext, type ActionDefinition } from '../src/catalog/define.js';
+import { ConnectionCheckError, type ActionDefinition } from '../src/catalog/define.js';
 import { catalog } from '../src/catalog/registry.js';
 import { validateAgainst } from '../src/catalog/validation.js';
 import { loadConfig, type Config } from '../src/config.js';
