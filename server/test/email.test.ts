@@ -69,6 +69,14 @@ describe('email.send', () => {
     expect((await connection()).status).toBe('ACTIVE');
   });
 
+  it('fails the run with PROVIDER_ERROR saying so when the server limits the sending rate', async () => {
+    const run = await send({ to: 'burst@throttled.test', subject: 'Hello', text: 'Hi' });
+    expect(run).toMatchObject({ status: 'FAILED', output: null, error: { code: 'PROVIDER_ERROR' } });
+    expect(run.error.message).toMatch(/limiting how fast it accepts mail; try again later/);
+    expect(run.error.message).toContain('Rate limit exceeded');
+    expect((await connection()).status).toBe('ACTIVE');
+  });
+
   it('fails with TIMEOUT when the SMTP server never answers', async () => {
     const silent = await startSilentServer();
     const action = catalog.component('email.send') as { timeoutMs?: number };

@@ -77,6 +77,12 @@ describe('http.request', () => {
     expect(getBody.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: ['input', 'body'] }] });
   });
 
+  it("hands a target's rate limit back to the caller as its response, Retry-After included", async () => {
+    const run = await openRun({ method: 'GET', url: `${target.url}/limited?retryAfter=12` });
+    expect(run).toMatchObject({ status: 'SUCCEEDED', error: null, output: { status: 429, body: { error: 'rate_limited' } } });
+    expect(run.output.headers['retry-after']).toBe('12');
+  });
+
   it('fails with TIMEOUT after timeoutMs', async () => {
     const started = Date.now();
     const run = await openRun({ method: 'GET', url: `${target.url}/slow?ms=3000`, timeoutMs: 300 });

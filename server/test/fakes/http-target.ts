@@ -56,6 +56,10 @@ export async function startHttpTarget(host = '127.0.0.1'): Promise<HttpTarget> {
         };
         return write();
       }
+      case '/limited':
+        // A target that rate-limits, as many APIs do.
+        response.writeHead(429, { 'content-type': 'application/json', 'retry-after': url.searchParams.get('retryAfter') ?? '7' });
+        return response.end(JSON.stringify({ error: 'rate_limited' }));
       case '/slow':
         setTimeout(() => json(200, { slow: true }), Number(url.searchParams.get('ms') ?? 5000));
         return;

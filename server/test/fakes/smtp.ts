@@ -18,7 +18,7 @@ export interface FakeSmtp {
 
 /**
  * A real SMTP server (smtp-server) on a free port: plain SMTP with AUTH PLAIN/LOGIN, which accepts
- * only `username`/`password`, refuses recipients at `@rejected.test`, and records every message.
+ * only `username`/`password`, refuses recipients at `@rejected.test` (550) and rate-limits those at `@throttled.test` (450), and records every message.
  */
 export async function startFakeSmtp(options: { username: string; password: string }): Promise<FakeSmtp> {
   const messages: ReceivedMail[] = [];
@@ -35,6 +35,7 @@ export async function startFakeSmtp(options: { username: string; password: strin
     },
     onRcptTo(address, _session, callback) {
       if (address.address.endsWith('@rejected.test')) return callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+      if (address.address.endsWith('@throttled.test')) return callback(Object.assign(new Error('4.7.0 Rate limit exceeded, try again later'), { responseCode: 450 }));
       callback();
     },
     onData(stream, session, callback) {

@@ -39,6 +39,10 @@ export function smtpFailure(error: unknown, signal: AbortSignal): SmtpFailure {
   const { code, responseCode, response } = (error ?? {}) as { code?: string; responseCode?: number; response?: string };
   // The server's own reply line (e.g. "550 5.1.1 No such user") says why; it never echoes the password.
   const reply = typeof response === 'string' ? response.replace(/\s+/g, ' ').slice(0, 300) : '';
+  // 421 and 45x are temporary: a server limiting how fast it accepts mail says so in its reply.
+  if (responseCode && [421, 450, 451, 452].includes(responseCode) && /rate|limit|too many|try again/i.test(reply)) {
+    return { code: 'PROVIDER_ERROR', message: `The SMTP server is limiting how fast it accepts mail; try again later (${reply}).` };
+  }
   switch (code) {
     case 'EAUTH':
       return { code: 'CONNECTION_INVALID', message: `The SMTP server refused the username or password${reply ? ` (${reply})` : ''}.`, connectionStatus: 'REVOKED' };
