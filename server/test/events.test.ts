@@ -158,6 +158,26 @@ describe('replay and live hand-over', () => {
     }
   });
 
+  it('completes a subscriber that falls too far behind; it resumes from its last cursor without loss', async () => {
+    const key = await newKey();
+    const triggerId = await register(key, 'records.created', 'behind');
+    const { prisma, events } = server.latchkey.services;
+    const { appendEvent } = await import('../src/events/log.js');
+    const { eventStream } = await import('../src/events/stream.js');
+    const append = (i: number) => prisma.$transaction((tx) => appendEvent(tx, { teamId, triggerId, apiKeyId: key.id, component: 'records.created', payload: { i } }));
+    // A client that does not read: nothing is taken from the stream until the end.
+    const stream = await eventStream({ prisma, fanout: events, filter: { teamId, apiKeyId: key.id }, after: 0n, maxPending: 5 });
+    for (let i = 0; i < 12; i++) await append(i);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const received: { payload: unknown; seq: bigint }[] = [];
+    for await (const item of stream) received.push(item as (typeof received)[number]);
+    expect(received.map((event) => event.payload)).toEqual([0, 1, 2, 3, 4].map((i) => ({ i })));
+    expect(events.size.subscribers).toBe(0);
+    const { eventCursor } = await import('../src/events/log.js');
+    const rest = await page(key, { after: eventCursor(received.at(-1)!.seq) });
+    expect(rest.events.map((event) => event.payload)).toEqual([5, 6, 7, 8, 9, 10, 11].map((i) => ({ i })));
+  });
+
   it('reaches a subscriber on one server instance from an event produced on another', async () => {
     const second = await startTestServer({ databaseUrl: server.databaseUrl });
     const key = await newKey();

@@ -32,6 +32,16 @@ class Pushable<T> implements AsyncIterableIterator<T> {
     if (this.items.length === 0) this.close();
   }
 
+  /** False once ending or closed: nothing more will be taken. */
+  get open(): boolean {
+    return !this.ending && !this.closed;
+  }
+
+  /** How many items wait for the client. */
+  get pending(): number {
+    return this.items.length;
+  }
+
   /** Resolves once at most `size` items wait for the client (or the stream is closed). */
   async drained(size: number): Promise<void> {
     while (this.items.length > size && !this.closed) await new Promise<void>((wake) => this.drainWaiters.push(wake));
@@ -82,7 +92,11 @@ export interface EventStreamOptions {
    */
   recheck?: () => Promise<Date | null>;
   recheckAt?: Date | null;
+  /** A client this many events behind is completed; it resumes losslessly from its last cursor. */
+  maxPending?: number;
 }
+
+const MAX_PENDING = 10_000;
 
 /** Longest setTimeout Node accepts. */
 const MAX_DELAY_MS = 2_147_483_647;
@@ -106,8 +120,10 @@ export async function eventStream(options: EventStreamOptions): Promise<AsyncIte
     clearTimeout(timer);
     unsubscribe?.();
   });
+  const maxPending = options.maxPending ?? MAX_PENDING;
   const emit = (event: StoredEvent) => {
     if (event.seq <= last) return;
+    if (stream.pending >= maxPending) return stream.end();
     last = event.seq;
     stream.push(event);
   };
@@ -146,7 +162,7 @@ export async function eventStream(options: EventStreamOptions): Promise<AsyncIte
         await stream.drained(REPLAY_PAGE);
         const page = await readEvents(prisma, filter, last, REPLAY_PAGE);
         page.forEach(emit);
-        if (page.length < REPLAY_PAGE || stopped) break;
+        if (page.length < REPLAY_PAGE || !stream.open) break;
       }
       buffered.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0)).forEach(emit);
       buffered.length = 0;
