@@ -2,7 +2,7 @@ import type { PrismaClient } from '../db/client.js';
 import type { Notifier } from '../db/notifier.js';
 import { KEY_CHANGED_CHANNEL } from '../keys/verifier.js';
 import type { Logger } from '../log.js';
-import { EVENTS_CHANNEL, readEvents, type StoredEvent } from './log.js';
+import { EVENTS_CHANNEL, latestSeq, readEvents, type StoredEvent } from './log.js';
 
 const READ_BATCH = 500;
 
@@ -63,7 +63,7 @@ export class EventFanout {
       this.teams.set(subscriber.teamId, state);
       const created = state;
       created.busy = true;
-      created.reading = this.latestSeq(subscriber.teamId).then(
+      created.reading = latestSeq(this.prisma, subscriber.teamId).then(
         (seq) => {
           created.last = seq;
         },
@@ -100,11 +100,6 @@ export class EventFanout {
     let subscribers = 0;
     this.teams.forEach((state) => (subscribers += state.subscribers.size));
     return { teams: this.teams.size, subscribers };
-  }
-
-  private async latestSeq(teamId: string): Promise<bigint> {
-    const latest = await this.prisma.triggerEvent.findFirst({ where: { teamId }, orderBy: { seq: 'desc' }, select: { seq: true } });
-    return latest?.seq ?? 0n;
   }
 
   private notified(teamId: string): void {

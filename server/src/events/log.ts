@@ -77,6 +77,12 @@ export async function readEvents(prisma: PrismaClient, filter: EventFilter, afte
   });
 }
 
+/** The seq of the team's newest event (0 when it has none). */
+export async function latestSeq(prisma: PrismaClient, teamId: string): Promise<bigint> {
+  const latest = await prisma.triggerEvent.findFirst({ where: { teamId }, orderBy: { seq: 'desc' }, select: { seq: true } });
+  return latest?.seq ?? 0n;
+}
+
 /**
  * Appends an event to every ACTIVE trigger of the team on `component` whose config matches, in the
  * transaction that made the change.
