@@ -105,6 +105,31 @@ describe('records changes become events', () => {
     expect((await page(key, { after })).events.map((event) => event.payload.record.data.i)).toEqual([7]);
   });
 
+  it("commits a team's events in seq order, so a reader never sees a later event before an earlier one", async () => {
+    const key = await newKey();
+    // Two triggers, so nothing but the team lock orders the two transactions.
+    const triggers = [await register(key, 'records.created', 'order'), await register(key, 'records.updated', 'order')];
+    const { prisma } = server.latchkey.services;
+    const { appendEvent, readEvents, latestSeq } = await import('../src/events/log.js');
+    const before = await latestSeq(prisma, teamId);
+    const append = (hold: number) =>
+      prisma.$transaction(async (tx) => {
+        const triggerId = triggers[hold > 0 ? 0 : 1]!;
+        const event = await appendEvent(tx, { teamId, triggerId, apiKeyId: key.id, component: 'records.created', payload: {} });
+        await new Promise((resolve) => setTimeout(resolve, hold));
+        return event!;
+      });
+    // The first holds its transaction open; the second, started later, would commit first without the team lock.
+    const first = append(400);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = append(0);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await readEvents(prisma, { teamId }, before, 10)).toEqual([]);
+    const [a, b] = await Promise.all([first, second]);
+    expect(b.seq).toBeGreaterThan(a.seq);
+    expect((await readEvents(prisma, { teamId }, before, 10)).map((event) => event.id)).toEqual([a.id, b.id]);
+  });
+
   it('keeps a redelivery of the same delivery id out of the log', async () => {
     const key = await newKey();
     const triggerId = await register(key, 'records.created', 'dedupe');
@@ -189,6 +214,16 @@ describe('replay and live hand-over', () => {
       const record = await run(key, 'records.create', { collection: 'cross', data: { from: 'second' } }, second);
       await subscription.until(() => subscription.items.length === 1);
       expect(subscription.items[0]!.payload.record).toMatchObject({ id: record.id, data: { from: 'second' } });
+      // Both instances writing at once: every event once, in the team's order.
+      await Promise.all(
+        [server, second].map(async (on, instance) => {
+          for (let i = 0; i < 20; i += 4) await Promise.all([0, 1, 2, 3].map((j) => run(key, 'records.create', { collection: 'cross', data: { instance, i: i + j } }, on)));
+        }),
+      );
+      await subscription.until(() => subscription.items.length >= 41);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const stored = (await page(key, { first: 500 })).events.map((event) => event.id);
+      expect(subscription.items.map((event) => event.id)).toEqual(stored);
     } finally {
       await subscription.close();
       await second.close();
