@@ -203,6 +203,29 @@ describe('replay and live hand-over', () => {
     expect(rest.events.map((event) => event.payload)).toEqual([5, 6, 7, 8, 9, 10, 11].map((i) => ({ i })));
   });
 
+  it('drops the events a client has not taken yet when its key stops working', async () => {
+    const key = await newKey();
+    const triggerId = await register(key, 'records.created', 'dropped');
+    const { prisma, events } = server.latchkey.services;
+    const { appendEvent } = await import('../src/events/log.js');
+    const { eventStream } = await import('../src/events/stream.js');
+    for (let i = 0; i < 3; i++) await prisma.$transaction((tx) => appendEvent(tx, { teamId, triggerId, apiKeyId: key.id, component: 'records.created', payload: { i } }));
+    const refusal = new Error('revoked');
+    const stream = await eventStream({
+      prisma,
+      fanout: events,
+      filter: { teamId, apiKeyId: key.id },
+      after: 0n,
+      recheck: () => Promise.reject(refusal),
+      recheckAt: new Date(Date.now() + 300),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const received: unknown[] = [];
+    for await (const item of stream) received.push(item);
+    expect(received).toEqual([refusal]);
+    expect(events.size.subscribers).toBe(0);
+  });
+
   it('reaches a subscriber on one server instance from an event produced on another', async () => {
     const second = await startTestServer({ databaseUrl: server.databaseUrl });
     const key = await newKey();

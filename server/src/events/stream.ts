@@ -26,6 +26,15 @@ class Pushable<T> implements AsyncIterableIterator<T> {
     } else this.items.push(item);
   }
 
+  /** Drops what the client has not taken yet, and ends with `item`. */
+  abort(item: T): void {
+    if (this.closed) return;
+    this.items.length = 0;
+    this.ending = false;
+    this.push(item);
+    this.end();
+  }
+
   /** Ends after what was already pushed. */
   end(): void {
     this.ending = true;
@@ -127,10 +136,8 @@ export async function eventStream(options: EventStreamOptions): Promise<AsyncIte
     last = event.seq;
     stream.push(event);
   };
-  const fail = (error: Error) => {
-    stream.push(error);
-    stream.end();
-  };
+  // A key that stopped working gets nothing more, not even events already queued for it.
+  const fail = (error: Error) => stream.abort(error);
   const recheck = async () => {
     if (!options.recheck || stopped) return;
     try {
