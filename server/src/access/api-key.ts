@@ -40,27 +40,27 @@ export function assertKeyHolds(key: KeyRecord, requirement: ApiKeyRequirement): 
   }
 }
 
+/** Where `apiKey()` leaves a field's requirement for ApiKeyPlugin (api-key-plugin.ts). */
+export const API_KEY_REQUIREMENT = 'latchkeyApiKeyRequirement';
+
 type ComponentOf<Args> = (args: Args) => string;
+type ApiKeyDirective<D> = { extensions: { directives: { apiKey: D }; [API_KEY_REQUIREMENT]: (args: Record<string, unknown>) => ApiKeyRequirement } };
 
 /**
  * `@apiKey(scope)`: the one way a runtime field asks for an API key. Like `session()`, it sets the
- * enforcement and the printed directive together. With `componentOf`, the component it names must
- * be granted and its declared scope held too (checked after the field's own scope).
+ * enforcement (ApiKeyPlugin reads the requirement) and the printed directive together. With
+ * `componentOf`, the component it names must be granted and its declared scope held too (checked
+ * after the field's own scope).
  */
-export function apiKey(scope: ApiKeyScope): { authScopes: { apiKey: ApiKeyRequirement }; extensions: { directives: { apiKey: { scope: ApiKeyScope } } } };
-export function apiKey<Args>(
-  scope: ApiKeyScope,
-  componentOf: ComponentOf<Args>,
-): { authScopes: (parent: unknown, args: Args) => { apiKey: ApiKeyRequirement }; extensions: { directives: { apiKey: { scope: ApiKeyScope } } } };
-export function apiKey<Args>(
-  scope: null,
-  componentOf: ComponentOf<Args>,
-): { authScopes: (parent: unknown, args: Args) => { apiKey: ApiKeyRequirement }; extensions: { directives: { apiKey: Record<string, never> } } };
+export function apiKey(scope: ApiKeyScope): ApiKeyDirective<{ scope: ApiKeyScope }>;
+export function apiKey<Args>(scope: ApiKeyScope, componentOf: ComponentOf<Args>): ApiKeyDirective<{ scope: ApiKeyScope }>;
+export function apiKey<Args>(scope: null, componentOf: ComponentOf<Args>): ApiKeyDirective<Record<string, never>>;
 export function apiKey<Args>(scope: ApiKeyScope | null, componentOf?: ComponentOf<Args>): object {
   const directives = { apiKey: scope ? { scope } : {} };
-  if (!componentOf) return { authScopes: { apiKey: { scope } }, extensions: { directives } };
-  return {
-    authScopes: (_parent: unknown, args: Args) => ({ apiKey: scope ? { scope, component: componentOf(args) } : { component: componentOf(args) } }),
-    extensions: { directives },
+  const requirement = (args: Record<string, unknown>): ApiKeyRequirement => {
+    if (!componentOf) return { scope: scope! };
+    const component = componentOf(args as Args);
+    return scope ? { scope, component } : { component };
   };
+  return { extensions: { directives, [API_KEY_REQUIREMENT]: requirement } };
 }

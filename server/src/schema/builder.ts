@@ -1,7 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { assertApiKey, type ApiKeyRequirement } from '../access/api-key.js';
+import '../access/api-key-plugin.js';
 import type { Context } from '../access/context.js';
 import type { TeamRole } from '../access/roles.js';
 import type PrismaTypes from '../db/generated/pothos-types.js';
@@ -26,10 +26,9 @@ export const builder = new SchemaBuilder<{
   AuthScopes: {
     signedIn: boolean;
     teamRole: TeamRoleScope;
-    apiKey: ApiKeyRequirement;
   };
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, 'latchkeyApiKey'],
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   prisma: {
@@ -46,10 +45,6 @@ export const builder = new SchemaBuilder<{
         const viewer = await ctx.requireViewer();
         if (!teamId) throw errors.notFound();
         await viewer.access.assertRole(teamId, role);
-        return true;
-      },
-      apiKey: async (requirement) => {
-        await assertApiKey(ctx, requirement);
         return true;
       },
     }),
