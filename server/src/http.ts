@@ -11,10 +11,8 @@ import { SignInThrottle } from './access/sign-in-throttle.js';
 import type { Services } from './access/context.js';
 import { createYoga, type Yoga } from './schema/yoga.js';
 import { readiness } from './health.js';
-
-export const MAX_BODY_BYTES = 1024 * 1024;
-
-class BodyTooLargeError extends Error {}
+import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from './body.js';
+import { handleWebhook } from './webhooks/router.js';
 
 function clientIp(req: IncomingMessage): string | null {
   return req.socket.remoteAddress ?? null;
@@ -31,19 +29,6 @@ function fetchHeaders(req: IncomingMessage): Headers {
   const ip = clientIp(req);
   if (ip) headers.set(CLIENT_IP_HEADER, ip);
   return headers;
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new BodyTooLargeError();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLargeError();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 async function toFetchRequest(req: IncomingMessage, origin: string): Promise<Request> {
@@ -149,7 +134,7 @@ export function createHttpServer(services: Services): HttpApp {
       else delete req.headers[CLIENT_IP_HEADER];
       return yoga.handle(req, res);
     }
-    if (path.startsWith('/webhooks/')) return sendJson(res, 404, { error: 'Unknown webhook target.' });
+    if (path.startsWith('/webhooks/')) return handleWebhook(services, path, req, res);
     if (serveConsole && (req.method === 'GET' || req.method === 'HEAD')) {
       return serveConsole(req, res, () => sendJson(res, 404, { error: 'Not found.' }));
     }

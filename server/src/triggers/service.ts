@@ -1,12 +1,14 @@
 import type { Context } from '../access/context.js';
+import { newSigningSecret } from '../apps/http/inbound.js';
 import { catalog } from '../catalog/registry.js';
 import { validateAgainst } from '../catalog/validation.js';
 import type { Prisma } from '../db/client.js';
 import type { KeyRecord } from '../keys/verifier.js';
+import { encryptCredentials } from '../connections/crypto.js';
 import { errors } from '../schema/errors.js';
 
-/** Apps whose triggers can be registered today; the others need inbound webhooks or a scheduler first. */
-const AVAILABLE_APPS = new Set(['records']);
+/** Apps whose triggers can be registered today; the others need their inbound webhooks or a scheduler first. */
+const AVAILABLE_APPS = new Set(['records', 'http']);
 
 /**
  * registerTrigger: @apiKey checked WRITE, the grant and the component's scope. Validates the config
@@ -16,14 +18,20 @@ export async function registerTrigger(ctx: Context, key: KeyRecord, componentKey
   const component = catalog.component(componentKey)!;
   if (component.kind !== 'TRIGGER') throw errors.badUserInput([{ path: ['component'], message: `"${component.key}" is an action; run it with runAction` }]);
   if (!AVAILABLE_APPS.has(component.app.key)) {
-    throw errors.badUserInput([{ path: ['component'], message: `"${component.key}" is not available yet: only records triggers can be registered for now` }]);
+    throw errors.badUserInput([{ path: ['component'], message: `"${component.key}" is not available yet: only records and http.webhook triggers can be registered for now` }]);
   }
   const config = structuredClone(rawConfig ?? {});
   const issues = validateAgainst(component.inputSchema, config, ['config']);
   if (issues.length > 0) throw errors.badUserInput(issues, `Invalid config for ${component.key}: ${issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
-  const trigger = await ctx.prisma.trigger.create({
-    data: { teamId: key.teamId, apiKeyId: key.id, component: component.key, config: config as Prisma.InputJsonValue, connectionId: key.grants.get(component.app.key)?.connectionId ?? null },
-  });
+  const data = { teamId: key.teamId, apiKeyId: key.id, component: component.key, config: config as Prisma.InputJsonValue, connectionId: key.grants.get(component.app.key)?.connectionId ?? null };
+  if (component.key === 'http.webhook') {
+    // Shown once, here; stored sealed like connection credentials and never returned again.
+    const signingSecret = newSigningSecret();
+    const sealed = encryptCredentials(ctx.config.encryptionKey, signingSecret);
+    const trigger = await ctx.prisma.trigger.create({ data: { ...data, secretKeyId: sealed.keyId, secretCiphertext: sealed.ciphertext } });
+    return { trigger, inboundUrl: `${ctx.config.publicUrl}/webhooks/inbound/${trigger.id}`, signingSecret };
+  }
+  const trigger = await ctx.prisma.trigger.create({ data });
   return { trigger, inboundUrl: null, signingSecret: null };
 }
 

@@ -1,4 +1,4 @@
-import { defineAction, defineApp, type JsonSchema } from '../../catalog/define.js';
+import { defineAction, defineApp, defineTrigger, type JsonSchema } from '../../catalog/define.js';
 import type { InputIssue } from '../../schema/errors.js';
 import { isPrivateAddress } from './addresses.js';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, sendRequest, type HttpRequestInput, type HttpResponseOutput } from './client.js';
@@ -52,7 +52,7 @@ function checkRequest(input: HttpRequestInput): InputIssue[] {
 export const httpApp = defineApp({
   key: 'http',
   name: 'HTTP',
-  description: 'Call any public HTTP endpoint.',
+  description: 'Call any public HTTP endpoint, and receive signed webhooks from anywhere.',
   needsConnection: false,
   components: [
     defineAction<HttpRequestInput, HttpResponseOutput>({
@@ -65,6 +65,13 @@ export const httpApp = defineApp({
       timeoutMs: MAX_TIMEOUT_MS + 5_000,
       validate: checkRequest,
       run: ({ input, config, signal }) => sendRequest(input, { allowAddress: (address) => config.httpActionAllowPrivate || !isPrivateAddress(address), signal }),
+    }),
+    defineTrigger({
+      name: 'webhook',
+      description: 'Fires with each JSON body POSTed to the trigger\'s inboundUrl, signed per Standard Webhooks with its signingSecret (both shown once, by registerTrigger).',
+      scope: 'READ',
+      inputSchema: { $schema: SCHEMA, type: 'object', additionalProperties: false, properties: {} },
+      outputSchema: { $schema: SCHEMA, description: 'The JSON body that was posted, as it was sent.' },
     }),
   ],
 });
