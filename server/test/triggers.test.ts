@@ -91,12 +91,12 @@ describe('registerTrigger, triggers, removeTrigger', () => {
   });
 
   it('answers "not available yet" for triggers that need inbound webhooks, rather than pretending', async () => {
-    const linearKey = await createKey(server, admin, teamId, { apps: [{ app: 'records', components: ['records.get'] }] });
-    // Granted directly: a Linear grant needs a connection, which this test does not need.
-    await server.latchkey.services.prisma.keyGrant.create({ data: { apiKeyId: linearKey.id, app: 'linear', components: ['linear.issueCreated'] } });
-    const result = await withKey(server, linearKey.secret)(REGISTER, { component: 'linear.issueCreated', config: { teamId: 't' } });
+    const notionKey = await createKey(server, admin, teamId, { apps: [{ app: 'records', components: ['records.get'] }] });
+    // Granted directly: a Notion grant needs a connection, which this test does not need.
+    await server.latchkey.services.prisma.keyGrant.create({ data: { apiKeyId: notionKey.id, app: 'notion', components: ['notion.pageCreated'] } });
+    const result = await withKey(server, notionKey.secret)(REGISTER, { component: 'notion.pageCreated', config: {} });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: ['component'], message: expect.stringContaining('not available yet') }] });
-    expect(await server.latchkey.services.prisma.trigger.count({ where: { apiKeyId: linearKey.id } })).toBe(0);
+    expect(await server.latchkey.services.prisma.trigger.count({ where: { apiKeyId: notionKey.id } })).toBe(0);
   });
 });
 

@@ -13,10 +13,13 @@ export interface AuditInput {
   details?: Prisma.InputJsonObject;
 }
 
-/** Who did what to which target, when and from where; written in the same transaction as the change. */
-export function audit(tx: Tx, ctx: Context, viewer: Viewer, entry: AuditInput) {
+/**
+ * Who did what to which target, when and from where; written in the same transaction as the change.
+ * `viewer` is null for what the server does on its own (a provider clean-up that failed).
+ */
+export function audit(tx: Tx, ctx: Context, viewer: Viewer | null, entry: AuditInput) {
   return tx.auditEntry.create({
-    data: { ...entry, actorId: viewer.userId, actorEmail: viewer.email, ip: ctx.clientIp },
+    data: { ...entry, actorId: viewer?.userId ?? null, actorEmail: viewer?.email ?? null, ip: ctx.clientIp },
   });
 }
 

@@ -6,6 +6,7 @@ import { validateAgainst } from '../catalog/validation.js';
 import type { Prisma } from '../db/client.js';
 import { KEY_CHANGED_CHANNEL, type KeyRecord } from '../keys/verifier.js';
 import { errors, type InputIssue } from '../schema/errors.js';
+import { deleteProviderWebhooks } from '../triggers/webhooks.js';
 import { decryptCredentials, encryptCredentials, keyIdOf } from './crypto.js';
 
 export const CONNECTION_NAME_MAX = 100;
@@ -90,7 +91,7 @@ export async function createConnection(ctx: Context, viewer: Viewer, input: Crea
   });
 }
 
-function credentialsOf<T = unknown>(ctx: Context, connection: ConnectionRow): T {
+export function credentialsOf<T = unknown>(ctx: Context, connection: ConnectionRow): T {
   return decryptCredentials<T>([ctx.config.encryptionKey, ...ctx.config.retiredEncryptionKeys], { keyId: connection.credentialsKeyId, ciphertext: connection.credentialsCiphertext });
 }
 
@@ -138,7 +139,15 @@ export async function testConnection(ctx: Context, viewer: Viewer, connectionId:
 /** Deletes the connection and exactly the key grants that use it, naming them in the audit entry. */
 export async function deleteConnection(ctx: Context, viewer: Viewer, connectionId: string): Promise<string> {
   const existing = await ctx.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
-  const affectedKeys = await ctx.prisma.$transaction(async (tx) => {
+  // The triggers go with the connection; their provider webhooks are deleted with its credentials, read first.
+  let credentials: unknown;
+  try {
+    credentials = credentialsOf(ctx, existing);
+  } catch {
+    credentials = undefined;
+  }
+  const { affectedKeys, removedTriggers } = await ctx.prisma.$transaction(async (tx) => {
+    const removedTriggers = await tx.trigger.findMany({ where: { connectionId }, select: { id: true, teamId: true, component: true, providerWebhookId: true, connectionId: true }, orderBy: { createdAt: 'asc' } });
     const grants = await tx.keyGrant.findMany({ where: { connectionId }, include: { apiKey: { select: { id: true, name: true } } }, orderBy: { id: 'asc' } });
     await tx.keyGrant.deleteMany({ where: { id: { in: grants.map((grant) => grant.id) } } });
     await tx.connection.delete({ where: { id: connectionId } });
@@ -151,6 +160,7 @@ export async function deleteConnection(ctx: Context, viewer: Viewer, connectionI
         app: existing.app,
         name: existing.name,
         removedGrants: grants.map((grant) => ({ apiKeyId: grant.apiKey.id, apiKeyName: grant.apiKey.name, app: grant.app, components: grant.components })),
+        ...(removedTriggers.length > 0 ? { removedTriggers: removedTriggers.map(({ id, component }) => ({ id, component })) } : {}),
       },
     });
     // Every instance drops these keys from its cache when the transaction commits, and confirms it.
@@ -160,10 +170,11 @@ export async function deleteConnection(ctx: Context, viewer: Viewer, connectionI
       await tx.$executeRaw`SELECT pg_notify(${KEY_CHANGED_CHANNEL}, ${`${keyId}\n${nonce}`})`;
       announced.push({ keyId, nonce });
     }
-    return announced;
+    return { affectedKeys: announced, removedTriggers };
   });
   for (const { keyId } of affectedKeys) ctx.keys.invalidate(keyId);
   await Promise.all(affectedKeys.map(({ nonce }) => ctx.notifier.awaitAcknowledgements(nonce)));
+  await deleteProviderWebhooks(ctx, removedTriggers, credentials);
   return connectionId;
 }
 

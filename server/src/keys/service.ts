@@ -3,7 +3,8 @@ import type { ApiKeyScope } from '../catalog/define.js';
 import type { Prisma } from '../db/client.js';
 import { audit } from '../audit/service.js';
 import { errors, type InputIssue } from '../schema/errors.js';
-import { removeKeyTriggers } from '../triggers/service.js';
+import { describeRemoved, removeKeyTriggers } from '../triggers/service.js';
+import { deleteProviderWebhooks, type ProviderWebhook } from '../triggers/webhooks.js';
 import { generateKey, hashKey, lastFourOf } from './format.js';
 import { validateGrants, type GrantInput } from './grants.js';
 import { KEY_CHANGED_CHANNEL } from './verifier.js';
@@ -105,7 +106,7 @@ export async function updateKey(ctx: Context, viewer: Viewer, keyId: string, inp
         ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
       },
     });
-    let removedTriggers: { id: string; component: string }[] = [];
+    let removedTriggers: ProviderWebhook[] = [];
     if (grants) {
       await tx.keyGrant.deleteMany({ where: { apiKeyId: keyId } });
       await tx.keyGrant.createMany({ data: grants.map((grant) => ({ ...grant, apiKeyId: keyId })) });
@@ -123,12 +124,13 @@ export async function updateKey(ctx: Context, viewer: Viewer, keyId: string, inp
         ...(scopes ? { scopes } : {}),
         ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt?.toISOString() ?? null } : {}),
         ...(grants ? { apps: grants.map((g) => ({ ...g })) } : {}),
-        ...(removedTriggers.length > 0 ? { removedTriggers } : {}),
+        ...(removedTriggers.length > 0 ? { removedTriggers: describeRemoved(removedTriggers) } : {}),
       },
     });
-    return { key, nonce: await announce(ctx, tx, keyId) };
+    return { key, removedTriggers, nonce: await announce(ctx, tx, keyId) };
   });
   await settle(ctx, keyId, updated.nonce);
+  await deleteProviderWebhooks(ctx, updated.removedTriggers);
   return updated.key;
 }
 
@@ -162,21 +164,23 @@ export async function revokeKey(ctx: Context, viewer: Viewer, keyId: string) {
   const revoked = await ctx.prisma.$transaction(async (tx) => {
     const key = await tx.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date(), previousHash: null, previousHashExpiresAt: null } });
     const removedTriggers = await removeKeyTriggers(tx, keyId);
-    await audit(tx, ctx, viewer, { teamId: existing.teamId, action: 'apiKey.revoke', targetType: 'apiKey', targetId: keyId, details: { name: existing.name, removedTriggers } });
-    return { key, nonce: await announce(ctx, tx, keyId) };
+    await audit(tx, ctx, viewer, { teamId: existing.teamId, action: 'apiKey.revoke', targetType: 'apiKey', targetId: keyId, details: { name: existing.name, removedTriggers: describeRemoved(removedTriggers) } });
+    return { key, removedTriggers, nonce: await announce(ctx, tx, keyId) };
   });
   await settle(ctx, keyId, revoked.nonce);
+  await deleteProviderWebhooks(ctx, revoked.removedTriggers);
   return revoked.key;
 }
 
 export async function deleteKey(ctx: Context, viewer: Viewer, keyId: string) {
   const existing = await ctx.prisma.apiKey.findUniqueOrThrow({ where: { id: keyId } });
-  const nonce = await ctx.prisma.$transaction(async (tx) => {
+  const { nonce, removedTriggers } = await ctx.prisma.$transaction(async (tx) => {
     const removedTriggers = await removeKeyTriggers(tx, keyId);
     await tx.apiKey.delete({ where: { id: keyId } });
-    await audit(tx, ctx, viewer, { teamId: existing.teamId, action: 'apiKey.delete', targetType: 'apiKey', targetId: keyId, details: { name: existing.name, removedTriggers } });
-    return announce(ctx, tx, keyId);
+    await audit(tx, ctx, viewer, { teamId: existing.teamId, action: 'apiKey.delete', targetType: 'apiKey', targetId: keyId, details: { name: existing.name, removedTriggers: describeRemoved(removedTriggers) } });
+    return { nonce: await announce(ctx, tx, keyId), removedTriggers };
   });
   await settle(ctx, keyId, nonce);
+  await deleteProviderWebhooks(ctx, removedTriggers);
   return keyId;
 }

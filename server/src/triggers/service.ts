@@ -1,14 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import type { Context } from '../access/context.js';
 import { newSigningSecret } from '../apps/http/inbound.js';
 import { catalog } from '../catalog/registry.js';
 import { validateAgainst } from '../catalog/validation.js';
 import type { Prisma } from '../db/client.js';
 import type { KeyRecord } from '../keys/verifier.js';
+import { ActionError } from '../catalog/define.js';
 import { encryptCredentials } from '../connections/crypto.js';
+import { connectionForRun } from '../connections/service.js';
 import { errors } from '../schema/errors.js';
+import { createProviderWebhook, deleteProviderWebhooks } from './webhooks.js';
 
 /** Apps whose triggers can be registered today; the others need their inbound webhooks or a scheduler first. */
-const AVAILABLE_APPS = new Set(['records', 'http']);
+const AVAILABLE_APPS = new Set(['records', 'http', 'linear']);
 
 /**
  * registerTrigger: @apiKey checked WRITE, the grant and the component's scope. Validates the config
@@ -18,7 +22,7 @@ export async function registerTrigger(ctx: Context, key: KeyRecord, componentKey
   const component = catalog.component(componentKey)!;
   if (component.kind !== 'TRIGGER') throw errors.badUserInput([{ path: ['component'], message: `"${component.key}" is an action; run it with runAction` }]);
   if (!AVAILABLE_APPS.has(component.app.key)) {
-    throw errors.badUserInput([{ path: ['component'], message: `"${component.key}" is not available yet: only records and http.webhook triggers can be registered for now` }]);
+    throw errors.badUserInput([{ path: ['component'], message: `"${component.key}" is not available yet: only records, http.webhook and Linear triggers can be registered for now` }]);
   }
   const config = structuredClone(rawConfig ?? {});
   const issues = validateAgainst(component.inputSchema, config, ['config']);
@@ -31,14 +35,40 @@ export async function registerTrigger(ctx: Context, key: KeyRecord, componentKey
     const trigger = await ctx.prisma.trigger.create({ data: { ...data, secretKeyId: sealed.keyId, secretCiphertext: sealed.ciphertext } });
     return { trigger, inboundUrl: `${ctx.config.publicUrl}/webhooks/inbound/${trigger.id}`, signingSecret };
   }
+  if (component.app.key === 'linear') {
+    const granted = await connectionForRun(ctx, key, component);
+    if (granted.error) throw errors.connectionInvalid(granted.error.message);
+    const id = randomUUID();
+    const secret = newSigningSecret();
+    let providerWebhookId: string;
+    try {
+      providerWebhookId = await createProviderWebhook(ctx, granted.connection!.credentials, id, component.key, config as { teamId: string }, secret);
+    } catch (error) {
+      if (error instanceof ActionError) throw errors.connectionInvalid(`Linear did not create the webhook: ${error.message}`);
+      throw error;
+    }
+    const sealed = encryptCredentials(ctx.config.encryptionKey, secret);
+    try {
+      const trigger = await ctx.prisma.trigger.create({ data: { ...data, id, providerWebhookId, secretKeyId: sealed.keyId, secretCiphertext: sealed.ciphertext } });
+      return { trigger, inboundUrl: null, signingSecret: null };
+    } catch (error) {
+      // Not saved here: the webhook Linear just created must not outlive it.
+      await deleteProviderWebhooks(ctx, [{ id, teamId: key.teamId, component: component.key, providerWebhookId, connectionId: data.connectionId }], granted.connection!.credentials);
+      throw error;
+    }
+  }
   const trigger = await ctx.prisma.trigger.create({ data });
   return { trigger, inboundUrl: null, signingSecret: null };
 }
 
-/** Another key's trigger, or another team's, does not exist here. */
+const REMOVED = { id: true, teamId: true, component: true, providerWebhookId: true, connectionId: true } as const;
+
+/** Another key's trigger, or another team's, does not exist here. A provider webhook goes after the local removal. */
 export async function removeTrigger(ctx: Context, key: KeyRecord, id: string): Promise<string> {
+  const trigger = await ctx.prisma.trigger.findFirst({ where: { id, apiKeyId: key.id }, select: REMOVED });
   const { count } = await ctx.prisma.trigger.deleteMany({ where: { id, apiKeyId: key.id } });
-  if (count === 0) throw errors.notFound('Trigger');
+  if (!trigger || count === 0) throw errors.notFound('Trigger');
+  await deleteProviderWebhooks(ctx, [trigger]);
   return id;
 }
 
@@ -52,8 +82,13 @@ export async function assertOwnTrigger(ctx: Context, key: KeyRecord, id: string)
  * is omitted), inside the caller's transaction. Returns what was removed, for the audit entry.
  */
 export async function removeKeyTriggers(tx: Prisma.TransactionClient, apiKeyId: string, stillGranted?: (component: string) => boolean) {
-  const triggers = await tx.trigger.findMany({ where: { apiKeyId }, select: { id: true, component: true }, orderBy: { createdAt: 'asc' } });
+  const triggers = await tx.trigger.findMany({ where: { apiKeyId }, select: REMOVED, orderBy: { createdAt: 'asc' } });
   const removed = stillGranted ? triggers.filter((trigger) => !stillGranted(trigger.component)) : triggers;
   if (removed.length > 0) await tx.trigger.deleteMany({ where: { id: { in: removed.map((trigger) => trigger.id) } } });
   return removed;
+}
+
+/** What an audit entry says of removed triggers. */
+export function describeRemoved(triggers: { id: string; component: string }[]) {
+  return triggers.map(({ id, component }) => ({ id, component }));
 }

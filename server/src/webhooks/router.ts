@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../access/context.js';
 import { httpInbound } from '../apps/http/inbound.js';
+import { linearInbound } from '../apps/linear/webhooks.js';
 import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from '../body.js';
 import { CredentialsUnreadableError, decryptCredentials } from '../connections/crypto.js';
 import { appendEvent } from '../events/log.js';
@@ -9,6 +10,7 @@ import type { InboundWebhook } from './delivery.js';
 /** `/webhooks/<target>/<triggerId>` → the app that signs and shapes those deliveries. */
 const TARGETS: Record<string, InboundWebhook> = {
   inbound: httpInbound,
+  linear: linearInbound,
 };
 
 function send(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
