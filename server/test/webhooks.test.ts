@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLinear, type FakeLinear } from './fakes/linear.js';
@@ -136,7 +137,16 @@ describe('Linear triggers: POST /webhooks/linear/:triggerId', () => {
     const subscription = subscribe(server, lkey.secret, EVENTS, { triggerId: trigger.id });
     await subscribers(server, 1);
     const data = { id: 'issue-1', identifier: 'ENG-1', title: 'From Linear', url: 'https://linear.app/fake/issue/ENG-1', teamId: fake.team.id, priority: 1 };
-    expect((await fake.deliver(webhook.id, { action: 'create', type: 'Issue', data })).status).toBe(200);
+    const delivered = await fake.deliver(webhook.id, { action: 'create', type: 'Issue', data });
+    expect(delivered.status).toBe(200);
+    // Linear retries with the same Linear-Delivery: acknowledged again, stored once.
+    const redelivered = await fetch(webhook.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'linear-delivery': delivered.deliveryId, 'linear-signature': createHmac('sha256', webhook.secret).update(delivered.body).digest('hex') },
+      body: delivered.body,
+    });
+    expect(redelivered.status).toBe(200);
+    expect(await redelivered.json()).toMatchObject({ duplicate: true });
     // A delivery for another component of the same webhook is acknowledged and stores nothing.
     expect((await fake.deliver(webhook.id, { action: 'update', type: 'Issue', data, updatedFrom: { title: 'Old' } })).status).toBe(200);
     await subscription.until(() => subscription.items.length === 1);
