@@ -12,6 +12,7 @@ import { EventFanout } from './events/fanout.js';
 import { KeyUsage } from './keys/usage.js';
 import { KeyVerifier } from './keys/verifier.js';
 import { createHttpServer } from './http.js';
+import { Scheduler } from './triggers/scheduler.js';
 import { createLogger, type Logger } from './log.js';
 
 export interface Latchkey {
@@ -61,6 +62,8 @@ export async function createLatchkey(config: Config, options: { logDestination?:
   const events = new EventFanout(prisma, log);
   await events.listen(notifier);
   const services: Services = { config, prisma, log, notifier, keys, keyUsage, events, auth: createAuth(config, prisma, log) };
+  const scheduler = new Scheduler(prisma, log, { retentionDays: config.eventRetentionDays });
+  scheduler.start();
   const http = createHttpServer(services);
   let url = '';
 
@@ -82,6 +85,7 @@ export async function createLatchkey(config: Config, options: { logDestination?:
       await http.closeWebSockets();
       http.server.closeAllConnections();
       await new Promise<void>((resolve) => http.server.close(() => resolve()));
+      await scheduler.stop();
       await keyUsage.stop();
       await notifier.close();
       await prisma.$disconnect();

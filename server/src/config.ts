@@ -42,6 +42,8 @@ export interface Config {
   httpActionAllowPrivate: boolean;
   /** Enables /webhooks/clerk. */
   clerkWebhookSigningSecret: string | undefined;
+  /** Trigger events older than this many days are deleted (hourly). */
+  eventRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -60,6 +62,13 @@ function port(value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new ConfigError(`PORT must be a port number, got "${value}"`);
+  return parsed;
+}
+
+function retentionDays(value: string | undefined): number {
+  if (value === undefined || value === '') return 7;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 36500) throw new ConfigError(`EVENT_RETENTION_DAYS must be a whole number of days (at least 1), got "${value}"`);
   return parsed;
 }
 
@@ -107,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     notionApiUrl: (env.NOTION_API_URL || 'https://api.notion.com').replace(/\/$/, ''),
     httpActionAllowPrivate: ['1', 'true', 'yes'].includes((env.HTTP_ACTION_ALLOW_PRIVATE ?? '').toLowerCase()),
     clerkWebhookSigningSecret: env.CLERK_WEBHOOK_SIGNING_SECRET || undefined,
+    eventRetentionDays: retentionDays(env.EVENT_RETENTION_DAYS),
     ...overrides,
   };
 }

@@ -3,10 +3,11 @@ import { httpApp } from '../apps/http/index.js';
 import { linear } from '../apps/linear/index.js';
 import { notion } from '../apps/notion/index.js';
 import { records } from '../apps/records/index.js';
+import { schedule } from '../apps/schedule/index.js';
 import type { AppDefinition, Component } from './define.js';
 
 /** Every app Latchkey knows. Adding an app is adding its folder under apps/ and one line here. */
-export const APPS: AppDefinition[] = [records, linear, notion, httpApp, email];
+export const APPS: AppDefinition[] = [records, linear, notion, httpApp, email, schedule];
 
 const appsByKey = new Map(APPS.map((app) => [app.key, app]));
 const componentsByKey = new Map<string, Component>(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from '../access/context.js';
 import { newSigningSecret } from '../apps/http/inbound.js';
+import type { IntervalConfig } from '../apps/schedule/index.js';
 import { catalog } from '../catalog/registry.js';
 import { validateAgainst } from '../catalog/validation.js';
 import type { Prisma } from '../db/client.js';
@@ -12,7 +13,7 @@ import { errors } from '../schema/errors.js';
 import { createProviderWebhook, deleteProviderWebhooks } from './webhooks.js';
 
 /** Apps whose triggers can be registered today; the others need their inbound webhooks or a scheduler first. */
-const AVAILABLE_APPS = new Set(['records', 'http', 'linear']);
+const AVAILABLE_APPS = new Set(['records', 'http', 'linear', 'schedule']);
 
 /**
  * registerTrigger: @apiKey checked WRITE, the grant and the component's scope. Validates the config
@@ -56,6 +57,12 @@ export async function registerTrigger(ctx: Context, key: KeyRecord, componentKey
       await deleteProviderWebhooks(ctx, [{ id, teamId: key.teamId, component: component.key, providerWebhookId, connectionId: data.connectionId }], granted.connection!.credentials);
       throw error;
     }
+  }
+  if (component.key === 'schedule.interval') {
+    // The first fire is one interval from now; the scheduler moves it on from there.
+    const nextFireAt = new Date(Date.now() + (config as IntervalConfig).seconds * 1000);
+    const trigger = await ctx.prisma.trigger.create({ data: { ...data, nextFireAt } });
+    return { trigger, inboundUrl: null, signingSecret: null };
   }
   const trigger = await ctx.prisma.trigger.create({ data });
   return { trigger, inboundUrl: null, signingSecret: null };
