@@ -90,12 +90,12 @@ describe('registerTrigger, triggers, removeTrigger', () => {
     await withKey(server, key.secret)(REMOVE, { id });
   });
 
-  it('answers "not available yet" for triggers that need inbound webhooks, rather than pretending', async () => {
+  it('refuses a Notion trigger whose grant has no usable connection, saving nothing', async () => {
     const notionKey = await createKey(server, admin, teamId, { apps: [{ app: 'records', components: ['records.get'] }] });
-    // Granted directly: a Notion grant needs a connection, which this test does not need.
+    // Granted directly, without the connection a Notion grant needs.
     await server.latchkey.services.prisma.keyGrant.create({ data: { apiKeyId: notionKey.id, app: 'notion', components: ['notion.pageCreated'] } });
     const result = await withKey(server, notionKey.secret)(REGISTER, { component: 'notion.pageCreated', config: {} });
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: ['component'], message: expect.stringContaining('not available yet') }] });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'CONNECTION_INVALID' });
     expect(await server.latchkey.services.prisma.trigger.count({ where: { apiKeyId: notionKey.id } })).toBe(0);
   });
 });

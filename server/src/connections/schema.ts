@@ -21,6 +21,16 @@ builder.prismaObject('Connection', {
     lastCheckedAt: t.expose('lastCheckedAt', { type: 'DateTime', nullable: true }),
     lastError: t.exposeString('lastError', { nullable: true, description: 'What the provider said at the last failed check or run.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    webhookUrl: t.string({
+      nullable: true,
+      description: 'Notion: the URL to subscribe to in Notion’s webhook settings for this connection’s triggers; null for other apps.',
+      resolve: (connection, _args, ctx) => (connection.app === 'notion' ? `${ctx.config.publicUrl}/webhooks/notion/${connection.id}` : null),
+    }),
+    webhookVerified: t.boolean({
+      description: 'Whether the provider’s webhook verification handshake has been received (the token itself is never returned).',
+      select: { webhookVerifiedAt: true },
+      resolve: (connection) => connection.webhookVerifiedAt !== null,
+    }),
   }),
 });
 

@@ -13,7 +13,7 @@ import { errors } from '../schema/errors.js';
 import { createProviderWebhook, deleteProviderWebhooks } from './webhooks.js';
 
 /** Apps whose triggers can be registered today; the others need their inbound webhooks or a scheduler first. */
-const AVAILABLE_APPS = new Set(['records', 'http', 'linear', 'schedule']);
+const AVAILABLE_APPS = new Set(['records', 'http', 'linear', 'notion', 'schedule']);
 
 /**
  * registerTrigger: @apiKey checked WRITE, the grant and the component's scope. Validates the config
@@ -23,7 +23,7 @@ export async function registerTrigger(ctx: Context, key: KeyRecord, componentKey
   const component = catalog.component(componentKey)!;
   if (component.kind !== 'TRIGGER') throw errors.badUserInput([{ path: ['component'], message: `"${component.key}" is an action; run it with runAction` }]);
   if (!AVAILABLE_APPS.has(component.app.key)) {
-    throw errors.badUserInput([{ path: ['component'], message: `"${component.key}" is not available yet: only records, http.webhook and Linear triggers can be registered for now` }]);
+    throw errors.badUserInput([{ path: ['component'], message: `"${component.key}" is not available yet: only records, http.webhook, schedule.interval, Linear and Notion triggers can be registered for now` }]);
   }
   const config = structuredClone(rawConfig ?? {});
   const issues = validateAgainst(component.inputSchema, config, ['config']);
@@ -57,6 +57,13 @@ export async function registerTrigger(ctx: Context, key: KeyRecord, componentKey
       await deleteProviderWebhooks(ctx, [{ id, teamId: key.teamId, component: component.key, providerWebhookId, connectionId: data.connectionId }], granted.connection!.credentials);
       throw error;
     }
+  }
+  if (component.app.key === 'notion') {
+    // No provider call: the admin subscribes the connection's webhook URL in Notion; events fan out by connection.
+    const granted = await connectionForRun(ctx, key, component);
+    if (granted.error) throw errors.connectionInvalid(granted.error.message);
+    const trigger = await ctx.prisma.trigger.create({ data: { ...data, connectionId: granted.connection!.id } });
+    return { trigger, inboundUrl: null, signingSecret: null };
   }
   if (component.key === 'schedule.interval') {
     // The first fire is one interval from now; the scheduler moves it on from there.

@@ -3,7 +3,8 @@ import type { Services } from '../access/context.js';
 import { httpInbound } from '../apps/http/inbound.js';
 import { linearInbound } from '../apps/linear/webhooks.js';
 import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from '../body.js';
-import { CredentialsUnreadableError, decryptCredentials } from '../connections/crypto.js';
+import { notionComponentFor, notionConfigMatches, notionPayload, readNotionDelivery } from '../apps/notion/webhooks.js';
+import { CredentialsUnreadableError, decryptCredentials, encryptCredentials } from '../connections/crypto.js';
 import { appendEvent } from '../events/log.js';
 import type { InboundWebhook } from './delivery.js';
 
@@ -25,7 +26,7 @@ function send(res: ServerResponse, status: number, body: Record<string, unknown>
 export async function handleWebhook(services: Services, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const [, , target, triggerId, ...rest] = path.split('/');
   const inbound = target ? TARGETS[target] : undefined;
-  if (!inbound || !triggerId || rest.length > 0) return send(res, 404, { error: 'Unknown webhook target.' });
+  if ((!inbound && target !== 'notion') || !triggerId || rest.length > 0) return send(res, 404, { error: 'Unknown webhook target.' });
   if (req.method !== 'POST') return send(res, 405, { error: 'Webhooks are delivered with POST.' }, { allow: 'POST' });
 
   let raw: Buffer;
@@ -37,6 +38,7 @@ export async function handleWebhook(services: Services, path: string, req: Incom
     req.resume();
     return;
   }
+  if (!inbound) return handleNotion(services, triggerId, raw, req, res);
 
   const { prisma, config, log } = services;
   const trigger = await prisma.trigger.findFirst({
@@ -63,4 +65,58 @@ export async function handleWebhook(services: Services, path: string, req: Incom
     appendEvent(tx, { teamId: trigger.teamId, triggerId: trigger.id, apiKeyId: trigger.apiKeyId, component: trigger.component, deliveryId: verification.deliveryId, payload }),
   );
   send(res, 200, { received: true, duplicate: stored === null });
+}
+
+/**
+ * `POST /webhooks/notion/:connectionId`: one Notion webhook subscription per connection. The first,
+ * unsigned delivery is the handshake whose verification_token is stored sealed on the connection;
+ * every later one is signed with it, deduped on the event id, and fans out to the connection's
+ * ACTIVE triggers of the matching component (and databaseId filter).
+ */
+async function handleNotion(services: Services, connectionId: string, raw: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { prisma, config, log } = services;
+  const connection = await prisma.connection.findFirst({
+    where: { id: connectionId, app: 'notion' },
+    select: { id: true, teamId: true, webhookTokenKeyId: true, webhookTokenCiphertext: true },
+  });
+  if (!connection) return send(res, 404, { error: 'Unknown webhook target.' });
+
+  let token: string | null = null;
+  if (connection.webhookTokenKeyId && connection.webhookTokenCiphertext) {
+    try {
+      token = decryptCredentials<string>([config.encryptionKey, ...config.retiredEncryptionKeys], { keyId: connection.webhookTokenKeyId, ciphertext: connection.webhookTokenCiphertext });
+    } catch (error) {
+      if (!(error instanceof CredentialsUnreadableError)) throw error;
+      log.error({ connectionId: connection.id, reason: error.message }, 'notion verification token unreadable');
+      return send(res, 500, { error: 'Internal error.' });
+    }
+  }
+
+  const delivery = readNotionDelivery(raw, req.headers, token);
+  if (delivery.kind === 'invalid') return send(res, delivery.status, { error: delivery.error });
+  if (delivery.kind === 'handshake') {
+    if (delivery.verificationToken !== token) {
+      const sealed = encryptCredentials(config.encryptionKey, delivery.verificationToken);
+      await prisma.connection.update({ where: { id: connection.id }, data: { webhookTokenKeyId: sealed.keyId, webhookTokenCiphertext: sealed.ciphertext, webhookVerifiedAt: new Date() } });
+    }
+    return send(res, 200, { received: true, verified: true });
+  }
+
+  const component = notionComponentFor(delivery.event.type);
+  const triggers = component
+    ? await prisma.trigger.findMany({ where: { connectionId: connection.id, teamId: connection.teamId, status: 'ACTIVE', component }, select: { id: true, apiKeyId: true, component: true, config: true }, orderBy: { createdAt: 'asc' } })
+    : [];
+  const matching = triggers.filter((trigger) => notionConfigMatches(trigger.config, delivery.event));
+  if (matching.length === 0) return send(res, 200, { received: true, ignored: true });
+
+  const payload = notionPayload(delivery.event);
+  const stored = await prisma.$transaction(async (tx) => {
+    let count = 0;
+    for (const trigger of matching) {
+      const event = await appendEvent(tx, { teamId: connection.teamId, triggerId: trigger.id, apiKeyId: trigger.apiKeyId, component: trigger.component, deliveryId: delivery.id, payload });
+      if (event) count += 1;
+    }
+    return count;
+  });
+  send(res, 200, { received: true, duplicate: stored === 0 });
 }
