@@ -13,6 +13,7 @@ import { LoadGenerator, type Latency, type LoadWindow, type WindowResult } from 
 import { withOthersLoad } from './machine.js';
 import { profiled, type ProfileSummary } from './profile.js';
 import { benchVerifier, timeVerifyInServer, type VerifierResult } from './verifier.js';
+import { benchEvents } from './events.js';
 import { freePort } from '../test/global-setup.js';
 
 /**
@@ -323,6 +324,12 @@ async function main(cleanups: (() => Promise<void>)[]): Promise<boolean> {
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 
+  // The events section: fan-out to graphql-ws subscribers and Linear webhook ingest (events.ts).
+  process.stdout.write('\n');
+  const events = await benchEvents(latchkey, url);
+  problems.push(...events.problems);
+  process.stdout.write(`${events.lines.join('\n')}\n`);
+
   const results = {
     at: new Date().toISOString(),
     node: process.version,
@@ -335,6 +342,7 @@ async function main(cleanups: (() => Promise<void>)[]): Promise<boolean> {
     verifier: { ...verifier, otherCores: verifierOtherCores },
     verifyInServer: inServer.verify,
     goals: goals.map(({ goal, value, target, met }) => ({ goal, value, target, met })),
+    events: events.results,
     problems,
     profiles: profiles.length > 0 ? profiles : undefined,
   };

@@ -1,0 +1,173 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import WebSocket from 'ws';
+
+/**
+ * The events bench's clients, in their own process so the server's process does only the server's
+ * work: `subscribe` opens graphql-ws subscribers (raw `ws`, the graphql-transport-ws protocol) and
+ * times each event from the producer's stamp to its arrival; `ingest` posts signed Linear
+ * deliveries in a closed loop and times each acknowledgement.
+ */
+export type EventsAsk =
+  | { kind: 'subscribe'; wsUrl: string; key: string; triggerId: string; count: number }
+  | { kind: 'count' }
+  | { kind: 'report' }
+  | { kind: 'close' }
+  | { kind: 'ingest'; url: string; secret: string; connections: number; seconds: number; teamId: string };
+
+const QUERY = 'subscription ($triggerId: ID) { triggerEvents(triggerId: $triggerId) { payload } }';
+
+const reply = (message: unknown) => process.send!(message);
+
+function percentiles(values: Float64Array): { p50Ms: number; p99Ms: number; maxMs: number } {
+  if (values.length === 0) return { p50Ms: NaN, p99Ms: NaN, maxMs: NaN };
+  const sorted = values.slice().sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted[sorted.length - 1]! };
+}
+
+class Samples {
+  private buffer = new Float64Array(1 << 16);
+  length = 0;
+  push(value: number) {
+    if (this.length === this.buffer.length) {
+      const bigger = new Float64Array(this.buffer.length * 2);
+      bigger.set(this.buffer);
+      this.buffer = bigger;
+    }
+    this.buffer[this.length++] = value;
+  }
+  values() {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
+// ---- fan-out subscribers ----
+const sockets: WebSocket[] = [];
+const latencies = new Samples();
+let received = 0;
+let duplicates = 0;
+let outOfRange = 0;
+let closedEarly = 0;
+let subscribeErrors = 0;
+
+function openSubscriber(wsUrl: string, key: string, triggerId: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    sockets.push(socket);
+    // One bit per produced event: a second arrival of the same event is a duplicate.
+    const seen = new Uint8Array(1 << 16);
+    let subscribed = false;
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${key}` } })));
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      if (message.type === 'connection_ack') {
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: QUERY, variables: { triggerId } } }));
+        subscribed = true;
+        resolve();
+      } else if (message.type === 'next') {
+        const payload = message.payload?.data?.triggerEvents?.payload;
+        if (!payload) {
+          subscribeErrors++;
+          return;
+        }
+        const now = Date.now();
+        latencies.push(now - payload.t);
+        received++;
+        if (payload.n < 0 || payload.n >= seen.length) outOfRange++;
+        else if (seen[payload.n]) duplicates++;
+        else seen[payload.n] = 1;
+      } else if (message.type === 'ping') {
+        socket.send(JSON.stringify({ type: 'pong' }));
+      } else if (message.type === 'error' || message.type === 'complete') {
+        subscribeErrors++;
+      }
+    });
+    socket.on('error', (error) => (subscribed ? undefined : reject(error)));
+    socket.on('close', () => {
+      if (!closing) closedEarly++;
+    });
+  });
+}
+let closing = false;
+
+// ---- ingest load ----
+async function ingest(ask: Extract<EventsAsk, { kind: 'ingest' }>) {
+  const agent = new Agent({ keepAlive: true, maxSockets: ask.connections });
+  const target = new URL(ask.url);
+  const samples = new Samples();
+  let ok = 0;
+  let non2xx = 0;
+  let errors = 0;
+  const statuses: Record<string, number> = {};
+  const started = performance.now();
+  const end = started + ask.seconds * 1000;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const id = randomUUID();
+      const body = JSON.stringify({
+        action: 'create',
+        type: 'Issue',
+        createdAt: new Date().toISOString(),
+        data: { id, identifier: 'BEN-1', title: 'Bench issue', url: `https://linear.app/bench/issue/${id}`, teamId: ask.teamId, priority: 2 },
+        url: `https://linear.app/bench/issue/${id}`,
+        organizationId: 'bench-org',
+        webhookTimestamp: Date.now(),
+      });
+      const signature = createHmac('sha256', ask.secret).update(body).digest('hex');
+      const sent = performance.now();
+      const req = request(
+        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'linear-delivery': id, 'linear-event': 'Issue', 'linear-signature': signature } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) {
+              ok++;
+              samples.push(performance.now() - sent);
+            } else {
+              non2xx++;
+              statuses[status] = (statuses[status] ?? 0) + 1;
+            }
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end(body);
+    });
+  await Promise.all(
+    Array.from({ length: ask.connections }, async () => {
+      while (performance.now() < end) await one();
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { ok, non2xx, errors, statuses, seconds, perSecond: ok / seconds, ...percentiles(samples.values()) };
+}
+
+process.on('message', async (ask: EventsAsk) => {
+  try {
+    if (ask.kind === 'subscribe') {
+      for (let i = 0; i < ask.count; i += 50) {
+        await Promise.all(Array.from({ length: Math.min(50, ask.count - i) }, () => openSubscriber(ask.wsUrl, ask.key, ask.triggerId)));
+      }
+      reply({ kind: 'subscribed', count: sockets.length });
+    } else if (ask.kind === 'count') {
+      reply({ kind: 'count', received });
+    } else if (ask.kind === 'report') {
+      reply({ kind: 'report', received, duplicates, outOfRange, closedEarly, subscribeErrors, ...percentiles(latencies.values()) });
+    } else if (ask.kind === 'close') {
+      closing = true;
+      await Promise.all(sockets.map((socket) => new Promise((resolve) => (socket.once('close', resolve), socket.close()))));
+      reply({ kind: 'closed' });
+    } else if (ask.kind === 'ingest') {
+      reply({ kind: 'ingested', ...(await ingest(ask)) });
+    }
+  } catch (error) {
+    reply({ kind: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  }
+});
