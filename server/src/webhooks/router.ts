@@ -6,6 +6,7 @@ import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from '../body.js';
 import { notionComponentFor, notionConfigMatches, notionPayload, readNotionDelivery } from '../apps/notion/webhooks.js';
 import { CredentialsUnreadableError, decryptCredentials, encryptCredentials } from '../connections/crypto.js';
 import { appendEvent } from '../events/log.js';
+import { handleClerk } from './clerk.js';
 import type { InboundWebhook } from './delivery.js';
 
 /** `/webhooks/<target>/<triggerId>` → the app that signs and shapes those deliveries. */
@@ -24,6 +25,7 @@ function send(res: ServerResponse, status: number, body: Record<string, unknown>
  * secret, and answers 2xx only once the event is committed; a redelivery stores nothing new.
  */
 export async function handleWebhook(services: Services, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (path === '/webhooks/clerk') return handleClerk(services, req, res);
   const [, , target, triggerId, ...rest] = path.split('/');
   const inbound = target ? TARGETS[target] : undefined;
   if ((!inbound && target !== 'notion') || !triggerId || rest.length > 0) return send(res, 404, { error: 'Unknown webhook target.' });
