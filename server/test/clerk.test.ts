@@ -149,6 +149,17 @@ describe('POST /webhooks/clerk', () => {
     expect(await prisma().auditEntry.count({ where: { teamId: team.id, action: 'member.add' } })).toBe(1);
   });
 
+  it('an owner stays owner when Clerk says org:admin, and org:member demotes', async () => {
+    const org = clerkOrg('org_owned', 'Owned', 'owned');
+    await deliver({ type: 'organizationMembership.created', data: membership('orgmem_4', org, 'user_owner', 'owner@example.test', 'org:admin') });
+    const team = await prisma().team.findUniqueOrThrow({ where: { clerkId: 'org_owned' } });
+    await prisma().member.updateMany({ where: { teamId: team.id }, data: { role: 'owner' } });
+    await deliver({ type: 'organizationMembership.updated', data: membership('orgmem_4', org, 'user_owner', 'owner@example.test', 'org:admin') });
+    expect(await prisma().member.findMany({ where: { teamId: team.id } })).toMatchObject([{ role: 'owner' }]);
+    await deliver({ type: 'organizationMembership.updated', data: membership('orgmem_4', org, 'user_owner', 'owner@example.test', 'org:member') });
+    expect(await prisma().member.findMany({ where: { teamId: team.id } })).toMatchObject([{ role: 'member' }]);
+  });
+
   it('answers 401 for a bad, missing or stale signature, 400 for a malformed body, 413 over 1 MiB, 2xx for unknown types; nothing changes', async () => {
     const event = { type: 'organization.created', data: clerkOrg('org_bad', 'Bad', 'bad') };
     expect((await deliver(event, { secret: 'whsec_' + Buffer.alloc(24, 7).toString('base64') })).status).toBe(401);

@@ -175,7 +175,8 @@ async function applyMembership(tx: Tx, type: string, data: Json): Promise<void> 
   if (!current) {
     await tx.member.create({ data: { id: newId(), teamId, userId, role } });
     await audit(tx, SYSTEM, null, { teamId, action: 'member.add', targetType: 'member', targetId: userId, details: { source: 'clerk', userId, role } });
-  } else if (current.role !== role) {
+  } else if (current.role !== role && !(current.role === 'owner' && role === 'admin')) {
+    // An owner stays owner while Clerk calls them an admin; org:member demotes.
     await tx.member.update({ where: { id: current.id }, data: { role } });
     await audit(tx, SYSTEM, null, { teamId, action: 'member.update', targetType: 'member', targetId: userId, details: { source: 'clerk', userId, from: current.role, role } });
   }
