@@ -3,9 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import type { Context, Services } from '../access/context.js';
 import { audit } from '../audit/service.js';
-import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from '../body.js';
 import type { Prisma } from '../db/client.js';
-import { headerOf, parseJson } from './delivery.js';
+import { headerOf, parseJson, readDelivery, send } from './delivery.js';
 
 type Tx = Prisma.TransactionClient;
 type Json = Record<string, unknown>;
@@ -15,11 +14,6 @@ class MalformedEvent extends Error {}
 
 /** Clerk syncs are the server's own doing: no actor, no client address. */
 const SYSTEM = { clientIp: null } as Context;
-
-function send(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-}
 
 const newId = () => randomBytes(16).toString('hex');
 
@@ -219,17 +213,8 @@ export async function handleClerk(services: Services, req: IncomingMessage, res:
   const { prisma, config, log } = services;
   const secret = config.clerkWebhookSigningSecret;
   if (!secret) return send(res, 404, { error: 'Unknown webhook target.' });
-  if (req.method !== 'POST') return send(res, 405, { error: 'Webhooks are delivered with POST.' }, { allow: 'POST' });
-
-  let raw: Buffer;
-  try {
-    raw = await readBody(req, MAX_BODY_BYTES);
-  } catch (error) {
-    if (!(error instanceof BodyTooLargeError)) throw error;
-    send(res, 413, { error: `Webhook bodies are limited to ${MAX_BODY_BYTES} bytes.` }, { connection: 'close' });
-    req.resume();
-    return;
-  }
+  const raw = await readDelivery(req, res);
+  if (!raw) return;
 
   const id = headerOf(req.headers, 'svix-id');
   const timestamp = headerOf(req.headers, 'svix-timestamp');

@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from '../body.js';
 
 /** What a verifier makes of one delivery's exact raw bytes and headers. */
 export type Verification =
@@ -24,5 +25,30 @@ export function parseJson(raw: Buffer): { ok: true; body: unknown } | { ok: fals
     return { ok: true, body: JSON.parse(raw.toString('utf8')) };
   } catch {
     return { ok: false };
+  }
+}
+
+/** A webhook answer: plain JSON, never internals. */
+export function send(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * The exact raw bytes of a delivery (signatures are computed over them), or null once it has been
+ * answered: 405 for anything but POST, 413 over 1 MiB.
+ */
+export async function readDelivery(req: IncomingMessage, res: ServerResponse): Promise<Buffer | null> {
+  if (req.method !== 'POST') {
+    send(res, 405, { error: 'Webhooks are delivered with POST.' }, { allow: 'POST' });
+    return null;
+  }
+  try {
+    return await readBody(req, MAX_BODY_BYTES);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    send(res, 413, { error: `Webhook bodies are limited to ${MAX_BODY_BYTES} bytes.` }, { connection: 'close' });
+    req.resume();
+    return null;
   }
 }

@@ -2,23 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../access/context.js';
 import { httpInbound } from '../apps/http/inbound.js';
 import { linearInbound } from '../apps/linear/webhooks.js';
-import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from '../body.js';
 import { notionComponentFor, notionConfigMatches, notionPayload, readNotionDelivery } from '../apps/notion/webhooks.js';
 import { CredentialsUnreadableError, decryptCredentials, encryptCredentials } from '../connections/crypto.js';
 import { appendEvent } from '../events/log.js';
 import { handleClerk } from './clerk.js';
-import type { InboundWebhook } from './delivery.js';
+import { readDelivery, send, type InboundWebhook } from './delivery.js';
 
 /** `/webhooks/<target>/<triggerId>` → the app that signs and shapes those deliveries. */
 const TARGETS: Record<string, InboundWebhook> = {
   inbound: httpInbound,
   linear: linearInbound,
 };
-
-function send(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-}
 
 /**
  * Inbound webhooks: reads the exact raw bytes (at most 1 MiB), verifies them with the trigger's
@@ -29,17 +23,8 @@ export async function handleWebhook(services: Services, path: string, req: Incom
   const [, , target, triggerId, ...rest] = path.split('/');
   const inbound = target ? TARGETS[target] : undefined;
   if ((!inbound && target !== 'notion') || !triggerId || rest.length > 0) return send(res, 404, { error: 'Unknown webhook target.' });
-  if (req.method !== 'POST') return send(res, 405, { error: 'Webhooks are delivered with POST.' }, { allow: 'POST' });
-
-  let raw: Buffer;
-  try {
-    raw = await readBody(req, MAX_BODY_BYTES);
-  } catch (error) {
-    if (!(error instanceof BodyTooLargeError)) throw error;
-    send(res, 413, { error: `Webhook bodies are limited to ${MAX_BODY_BYTES} bytes.` }, { connection: 'close' });
-    req.resume();
-    return;
-  }
+  const raw = await readDelivery(req, res);
+  if (!raw) return;
   if (!inbound) return handleNotion(services, triggerId, raw, req, res);
 
   const { prisma, config, log } = services;
