@@ -7,6 +7,18 @@ export type ApiKeyScope = 'READ' | 'WRITE' | 'DELETE';
 export type ComponentKind = 'ACTION' | 'TRIGGER';
 export type JsonSchema = Record<string, unknown>;
 
+/** The JSON Schema dialect every component schema declares. */
+export const JSON_SCHEMA_2020 = 'https://json-schema.org/draft/2020-12/schema';
+
+/** A closed object schema: these properties, these required, nothing else. */
+export const objectSchema = (properties: Record<string, JsonSchema>, required: string[], extra: JsonSchema = {}): JsonSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  required,
+  properties,
+  ...extra,
+});
+
 export type ConnectionStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED' | 'ERROR';
 
 /**

@@ -1,10 +1,9 @@
-import { ActionError, ConnectionCheckError, defineAction, defineApp, type JsonSchema } from '../../catalog/define.js';
+import { ActionError, ConnectionCheckError, defineAction, defineApp, type JsonSchema, JSON_SCHEMA_2020 } from '../../catalog/define.js';
 import { openTransport, smtpFailure, type SmtpCredentials } from './smtp.js';
 
-const SCHEMA = 'https://json-schema.org/draft/2020-12/schema';
 
 const credentialsSchema: JsonSchema = {
-  $schema: SCHEMA,
+  $schema: JSON_SCHEMA_2020,
   type: 'object',
   additionalProperties: false,
   required: ['host', 'port', 'secure', 'username', 'password', 'from'],
@@ -56,7 +55,7 @@ export const email = defineApp({
       requiredPermissions: ['send'],
       timeoutMs: 30_000,
       inputSchema: {
-        $schema: SCHEMA,
+        $schema: JSON_SCHEMA_2020,
         type: 'object',
         additionalProperties: false,
         required: ['to', 'subject'],
@@ -68,7 +67,7 @@ export const email = defineApp({
         },
       },
       outputSchema: {
-        $schema: SCHEMA,
+        $schema: JSON_SCHEMA_2020,
         type: 'object',
         required: ['messageId', 'accepted'],
         properties: { messageId: { type: 'string' }, accepted: { type: 'array', items: { type: 'string' } } },

@@ -1,12 +1,11 @@
-import { defineAction, defineApp, defineTrigger, type JsonSchema } from '../../catalog/define.js';
+import { defineAction, defineApp, defineTrigger, type JsonSchema, JSON_SCHEMA_2020 } from '../../catalog/define.js';
 import type { InputIssue } from '../../schema/errors.js';
 import { isPrivateAddress } from './addresses.js';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, sendRequest, type HttpRequestInput, type HttpResponseOutput } from './client.js';
 
-const SCHEMA = 'https://json-schema.org/draft/2020-12/schema';
 
 const inputSchema: JsonSchema = {
-  $schema: SCHEMA,
+  $schema: JSON_SCHEMA_2020,
   type: 'object',
   additionalProperties: false,
   required: ['method', 'url'],
@@ -25,7 +24,7 @@ const inputSchema: JsonSchema = {
 };
 
 const outputSchema: JsonSchema = {
-  $schema: SCHEMA,
+  $schema: JSON_SCHEMA_2020,
   type: 'object',
   required: ['status', 'headers', 'body'],
   properties: {
@@ -70,8 +69,8 @@ export const httpApp = defineApp({
       name: 'webhook',
       description: 'Fires with each JSON body POSTed to the trigger\'s inboundUrl, signed per Standard Webhooks with its signingSecret (both shown once, by registerTrigger).',
       scope: 'READ',
-      inputSchema: { $schema: SCHEMA, type: 'object', additionalProperties: false, properties: {} },
-      outputSchema: { $schema: SCHEMA, description: 'The JSON body that was posted, as it was sent.' },
+      inputSchema: { $schema: JSON_SCHEMA_2020, type: 'object', additionalProperties: false, properties: {} },
+      outputSchema: { $schema: JSON_SCHEMA_2020, description: 'The JSON body that was posted, as it was sent.' },
     }),
   ],
 });

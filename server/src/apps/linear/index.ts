@@ -1,34 +1,26 @@
-import { ActionError, defineAction, defineApp, defineTrigger, type JsonSchema } from '../../catalog/define.js';
+import { ActionError, defineAction, defineApp, defineTrigger, type JsonSchema, JSON_SCHEMA_2020, objectSchema } from '../../catalog/define.js';
 import { asCheckError, linearRequest, type LinearCredentials } from './client.js';
 import { COMMENT_CREATE, ISSUE_CREATE, SEARCH_ISSUES, VIEWER } from './documents.js';
 
-const SCHEMA = 'https://json-schema.org/draft/2020-12/schema';
 const TIMEOUT_MS = 15_000;
 
 const linearId: JsonSchema = { type: 'string', minLength: 1, maxLength: 100 };
-const objectOf = (properties: Record<string, JsonSchema>, required: string[], extra: JsonSchema = {}): JsonSchema => ({
-  type: 'object',
-  additionalProperties: false,
-  required,
-  properties,
-  ...extra,
-});
-const issueSummary = objectOf(
+const issueSummary = objectSchema(
   { id: { type: 'string' }, identifier: { type: 'string', description: 'For example "ENG-123".' }, title: { type: 'string' }, url: { type: 'string', format: 'uri' } },
   ['id', 'identifier', 'title', 'url'],
 );
 
 const credentialsSchema: JsonSchema = {
-  $schema: SCHEMA,
+  $schema: JSON_SCHEMA_2020,
   title: 'Linear account',
   type: 'object',
   oneOf: [
-    objectOf(
+    objectSchema(
       { apiKey: { type: 'string', title: 'Personal API key', description: 'Linear → Settings → Security & access → Personal API keys.', minLength: 1, writeOnly: true } },
       ['apiKey'],
       { title: 'Personal API key' },
     ),
-    objectOf(
+    objectSchema(
       {
         accessToken: { type: 'string', title: 'OAuth access token', minLength: 1, writeOnly: true },
         scopes: {
@@ -47,11 +39,11 @@ const credentialsSchema: JsonSchema = {
 };
 
 const teamConfig: JsonSchema = {
-  $schema: SCHEMA,
-  ...objectOf({ teamId: { ...linearId, description: 'The Linear team whose events to receive.' } }, ['teamId']),
+  $schema: JSON_SCHEMA_2020,
+  ...objectSchema({ teamId: { ...linearId, description: 'The Linear team whose events to receive.' } }, ['teamId']),
 };
 const issueEvent: JsonSchema = {
-  $schema: SCHEMA,
+  $schema: JSON_SCHEMA_2020,
   type: 'object',
   required: ['issue'],
   properties: {
@@ -100,8 +92,8 @@ export const linear = defineApp({
       scope: 'WRITE',
       requiredPermissions: ['write'],
       inputSchema: {
-        $schema: SCHEMA,
-        ...objectOf(
+        $schema: JSON_SCHEMA_2020,
+        ...objectSchema(
           {
             teamId: { ...linearId, description: 'The team to create the issue in.' },
             title: { type: 'string', minLength: 1, maxLength: 512 },
@@ -113,7 +105,7 @@ export const linear = defineApp({
           ['teamId', 'title'],
         ),
       },
-      outputSchema: { $schema: SCHEMA, ...issueSummary },
+      outputSchema: { $schema: JSON_SCHEMA_2020, ...issueSummary },
       timeoutMs: TIMEOUT_MS,
       async run({ input, connection, config, signal }) {
         const { issueCreate } = await linearRequest<{ issueCreate: { success: boolean; issue: Issue | null } }>(config, connection!.credentials, ISSUE_CREATE, { input }, signal);
@@ -128,13 +120,13 @@ export const linear = defineApp({
       scope: 'WRITE',
       requiredPermissions: ['write'],
       inputSchema: {
-        $schema: SCHEMA,
-        ...objectOf(
+        $schema: JSON_SCHEMA_2020,
+        ...objectSchema(
           { issueId: { ...linearId, description: 'The issue id or identifier (for example "ENG-123").' }, body: { type: 'string', minLength: 1, maxLength: 100_000, description: 'Markdown.' } },
           ['issueId', 'body'],
         ),
       },
-      outputSchema: { $schema: SCHEMA, ...objectOf({ id: { type: 'string' }, url: { type: 'string', format: 'uri' } }, ['id', 'url']) },
+      outputSchema: { $schema: JSON_SCHEMA_2020, ...objectSchema({ id: { type: 'string' }, url: { type: 'string', format: 'uri' } }, ['id', 'url']) },
       timeoutMs: TIMEOUT_MS,
       async run({ input, connection, config, signal }) {
         const { commentCreate } = await linearRequest<{ commentCreate: { success: boolean; comment: { id: string; url: string } } }>(
@@ -154,13 +146,13 @@ export const linear = defineApp({
       scope: 'READ',
       requiredPermissions: ['read'],
       inputSchema: {
-        $schema: SCHEMA,
-        ...objectOf(
+        $schema: JSON_SCHEMA_2020,
+        ...objectSchema(
           { query: { type: 'string', minLength: 1, maxLength: 1000, description: 'The words to look for.' }, first: { type: 'integer', minimum: 1, maximum: 50, default: 10, description: 'How many issues, 1–50.' } },
           ['query'],
         ),
       },
-      outputSchema: { $schema: SCHEMA, ...objectOf({ issues: { type: 'array', items: issueSummary } }, ['issues']) },
+      outputSchema: { $schema: JSON_SCHEMA_2020, ...objectSchema({ issues: { type: 'array', items: issueSummary } }, ['issues']) },
       timeoutMs: TIMEOUT_MS,
       async run({ input, connection, config, signal }) {
         const { searchIssues } = await linearRequest<{ searchIssues: { nodes: Issue[] } }>(config, connection!.credentials, SEARCH_ISSUES, { term: input.query, first: input.first ?? 10 }, signal);
@@ -190,7 +182,7 @@ export const linear = defineApp({
       requiredPermissions: ['admin'],
       inputSchema: teamConfig,
       outputSchema: {
-        $schema: SCHEMA,
+        $schema: JSON_SCHEMA_2020,
         type: 'object',
         required: ['comment'],
         properties: {

@@ -1,25 +1,17 @@
-import { defineAction, defineApp, defineTrigger, type JsonSchema } from '../../catalog/define.js';
+import { defineAction, defineApp, defineTrigger, type JsonSchema, JSON_SCHEMA_2020, objectSchema } from '../../catalog/define.js';
 import { asCheckError, notionRequest, type NotionCredentials } from './client.js';
 
-const SCHEMA = 'https://json-schema.org/draft/2020-12/schema';
 const TIMEOUT_MS = 20_000;
 
 /** Notion ids are UUIDs, with or without dashes. */
 const notionId: JsonSchema = { type: 'string', pattern: '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$' };
 const notionObject: JsonSchema = { type: 'object', description: "A Notion object, in Notion's own shape (API version 2022-06-28)." };
 const blocks: JsonSchema = { type: 'array', items: { type: 'object', description: 'A Notion block object.' }, minItems: 1, maxItems: 100 };
-const objectOf = (properties: Record<string, JsonSchema>, required: string[], extra: JsonSchema = {}): JsonSchema => ({
-  type: 'object',
-  additionalProperties: false,
-  required,
-  properties,
-  ...extra,
-});
 
 const credentialsSchema: JsonSchema = {
-  $schema: SCHEMA,
+  $schema: JSON_SCHEMA_2020,
   title: 'Notion workspace',
-  ...objectOf(
+  ...objectSchema(
     {
       token: {
         type: 'string',
@@ -34,16 +26,16 @@ const credentialsSchema: JsonSchema = {
 };
 
 const triggerConfig: JsonSchema = {
-  $schema: SCHEMA,
-  ...objectOf({ databaseId: { ...notionId, description: 'Only events of pages in this database.' } }, []),
+  $schema: JSON_SCHEMA_2020,
+  ...objectSchema({ databaseId: { ...notionId, description: 'Only events of pages in this database.' } }, []),
 };
 const eventPayload: JsonSchema = {
-  $schema: SCHEMA,
+  $schema: JSON_SCHEMA_2020,
   type: 'object',
   required: ['type', 'entity', 'timestamp'],
   properties: {
     type: { type: 'string', description: 'For example "page.created".' },
-    entity: objectOf({ id: { type: 'string' }, type: { type: 'string' } }, ['id', 'type']),
+    entity: objectSchema({ id: { type: 'string' }, type: { type: 'string' } }, ['id', 'type']),
     data: { type: 'object', description: "The event's data as Notion sends it." },
     timestamp: { type: 'string', format: 'date-time' },
   },
@@ -89,14 +81,14 @@ export const notion = defineApp({
       scope: 'WRITE',
       requiredPermissions: ['write'],
       inputSchema: {
-        $schema: SCHEMA,
-        ...objectOf(
+        $schema: JSON_SCHEMA_2020,
+        ...objectSchema(
           {
             parent: {
               type: 'object',
               oneOf: [
-                objectOf({ databaseId: notionId }, ['databaseId'], { title: 'In a database' }),
-                objectOf({ pageId: notionId }, ['pageId'], { title: 'Under a page' }),
+                objectSchema({ databaseId: notionId }, ['databaseId'], { title: 'In a database' }),
+                objectSchema({ pageId: notionId }, ['pageId'], { title: 'Under a page' }),
               ],
             },
             properties: { type: 'object', description: "Property values in Notion's shape, for example { \"Name\": { \"title\": [{ \"text\": { \"content\": \"Hello\" } }] } }." },
@@ -105,7 +97,7 @@ export const notion = defineApp({
           ['parent', 'properties'],
         ),
       },
-      outputSchema: { $schema: SCHEMA, ...objectOf({ id: { type: 'string' }, url: { type: 'string', format: 'uri' } }, ['id', 'url']) },
+      outputSchema: { $schema: JSON_SCHEMA_2020, ...objectSchema({ id: { type: 'string' }, url: { type: 'string', format: 'uri' } }, ['id', 'url']) },
       timeoutMs: TIMEOUT_MS,
       async run({ input, connection, config, signal }) {
         const parent = 'databaseId' in input.parent ? { database_id: input.parent.databaseId } : { page_id: input.parent.pageId };
@@ -127,8 +119,8 @@ export const notion = defineApp({
       scope: 'READ',
       requiredPermissions: ['read'],
       inputSchema: {
-        $schema: SCHEMA,
-        ...objectOf(
+        $schema: JSON_SCHEMA_2020,
+        ...objectSchema(
           {
             databaseId: notionId,
             filter: { type: 'object', description: "A Notion filter object, for example { \"property\": \"Status\", \"select\": { \"equals\": \"Done\" } }." },
@@ -140,8 +132,8 @@ export const notion = defineApp({
         ),
       },
       outputSchema: {
-        $schema: SCHEMA,
-        ...objectOf({ results: { type: 'array', items: notionObject }, nextCursor: { type: ['string', 'null'] }, hasMore: { type: 'boolean' } }, ['results', 'nextCursor', 'hasMore']),
+        $schema: JSON_SCHEMA_2020,
+        ...objectSchema({ results: { type: 'array', items: notionObject }, nextCursor: { type: ['string', 'null'] }, hasMore: { type: 'boolean' } }, ['results', 'nextCursor', 'hasMore']),
       },
       timeoutMs: TIMEOUT_MS,
       async run({ input, connection, config, signal }) {
@@ -161,10 +153,10 @@ export const notion = defineApp({
       scope: 'WRITE',
       requiredPermissions: ['write'],
       inputSchema: {
-        $schema: SCHEMA,
-        ...objectOf({ blockId: { ...notionId, description: 'The page or block to append to.' }, children: { ...blocks, description: 'Notion block objects (at most 100).' } }, ['blockId', 'children']),
+        $schema: JSON_SCHEMA_2020,
+        ...objectSchema({ blockId: { ...notionId, description: 'The page or block to append to.' }, children: { ...blocks, description: 'Notion block objects (at most 100).' } }, ['blockId', 'children']),
       },
-      outputSchema: { $schema: SCHEMA, ...objectOf({ results: { type: 'array', items: notionObject } }, ['results']) },
+      outputSchema: { $schema: JSON_SCHEMA_2020, ...objectSchema({ results: { type: 'array', items: notionObject } }, ['results']) },
       timeoutMs: TIMEOUT_MS,
       async run({ input, connection, config, signal }) {
         const list = await notionRequest<NotionList>(config, connection!.credentials, 'PATCH', `/v1/blocks/${segment(input.blockId)}/children`, { children: input.children }, signal, deadline());

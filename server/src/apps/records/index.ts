@@ -1,4 +1,4 @@
-import { defineAction, defineApp, defineTrigger, type JsonSchema } from '../../catalog/define.js';
+import { defineAction, defineApp, defineTrigger, type JsonSchema, JSON_SCHEMA_2020 } from '../../catalog/define.js';
 import type { InputIssue } from '../../schema/errors.js';
 import { createRecord, deleteRecord, getRecord, listRecords, updateRecord } from './service.js';
 
@@ -24,13 +24,13 @@ const record: JsonSchema = {
   },
 };
 const inputOf = (properties: Record<string, JsonSchema>, required: string[]): JsonSchema => ({
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $schema: JSON_SCHEMA_2020,
   type: 'object',
   additionalProperties: false,
   required,
   properties,
 });
-const outputOf = (schema: JsonSchema): JsonSchema => ({ $schema: 'https://json-schema.org/draft/2020-12/schema', ...schema });
+const outputOf = (schema: JsonSchema): JsonSchema => ({ $schema: JSON_SCHEMA_2020, ...schema });
 
 function dataSize(input: { data: unknown }): InputIssue[] {
   return Buffer.byteLength(JSON.stringify(input.data)) > MAX_DATA_BYTES ? [{ path: ['input', 'data'], message: 'must be at most 256 KiB of JSON' }] : [];

@@ -1,6 +1,5 @@
-import { defineApp, defineTrigger, type JsonSchema } from '../../catalog/define.js';
+import { defineApp, defineTrigger, type JsonSchema, JSON_SCHEMA_2020 } from '../../catalog/define.js';
 
-const SCHEMA = 'https://json-schema.org/draft/2020-12/schema';
 
 /** At most 31 days between fires. */
 export const MAX_INTERVAL_SECONDS = 31 * 24 * 60 * 60;
@@ -10,7 +9,7 @@ export interface IntervalConfig {
 }
 
 const inputSchema: JsonSchema = {
-  $schema: SCHEMA,
+  $schema: JSON_SCHEMA_2020,
   type: 'object',
   additionalProperties: false,
   required: ['seconds'],
@@ -20,7 +19,7 @@ const inputSchema: JsonSchema = {
 };
 
 const outputSchema: JsonSchema = {
-  $schema: SCHEMA,
+  $schema: JSON_SCHEMA_2020,
   type: 'object',
   additionalProperties: false,
   required: ['firedAt', 'scheduledFor', 'seconds'],
