@@ -3,7 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const PORT = 4150;
+/**
+ * Ports and the console build can be moved (E2E_PORT, E2E_POSTGRES_PORT, E2E_WEB_DIST) so two
+ * runs on one machine do not collide; the fake Linear and Notion listen on PORT + 1 and PORT + 2.
+ */
+const PORT = Number(process.env.E2E_PORT ?? 4150);
+const POSTGRES_PORT = Number(process.env.E2E_POSTGRES_PORT ?? 54450);
+const WEB_DIST = process.env.E2E_WEB_DIST ? resolve(process.env.E2E_WEB_DIST) : resolve(here, '..', 'web', 'dist');
 /** The server's default PUBLIC_URL: invitation links then point at the console under test. */
 const BASE_URL = `http://localhost:${PORT}`;
 
@@ -43,8 +49,12 @@ export default defineConfig({
     gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
     env: {
       PORT: String(PORT),
-      EMBEDDED_POSTGRES_PORT: '54450',
-      LATCHKEY_WEB_DIST: resolve(here, '..', 'web', 'dist'),
+      EMBEDDED_POSTGRES_PORT: String(POSTGRES_PORT),
+      LATCHKEY_WEB_DIST: WEB_DIST,
+      FAKE_LINEAR_PORT: String(PORT + 1),
+      FAKE_NOTION_PORT: String(PORT + 2),
+      LINEAR_API_URL: `http://127.0.0.1:${PORT + 1}/graphql`,
+      NOTION_API_URL: `http://127.0.0.1:${PORT + 2}`,
       LOG_LEVEL: 'warn',
     },
   },

@@ -1,5 +1,6 @@
-// Runs the real Latchkey server for the e2e suite on a throw-away data directory, and leaves
-// nothing behind: on SIGTERM/SIGINT (or when the server exits) it makes sure the embedded
+// Runs the real Latchkey server for the e2e suite on a throw-away data directory, beside the fake
+// Linear and Notion it talks to (FAKE_LINEAR_PORT / FAKE_NOTION_PORT), and leaves nothing behind:
+// on SIGTERM/SIGINT (or when the server exits) it stops the fakes, makes sure the embedded
 // PostgreSQL is stopped, then deletes the directory.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +12,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // PostgreSQL runs as the `postgres` user when we are root: it must be able to enter the directory.
 const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-e2e-'));
 chmodSync(dataDir, 0o755);
+
+const fakes = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/serve.ts'], {
+  cwd: join(root, 'server'),
+  env: process.env,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 
 const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
   cwd: join(root, 'server'),
@@ -40,17 +47,26 @@ async function stopOrphanedPostgres() {
 }
 
 let finishing = false;
+let stopping = false;
 async function finish(code) {
   if (finishing) return;
   finishing = true;
+  if (fakes.exitCode === null && fakes.signalCode === null) fakes.kill('SIGTERM');
   await stopOrphanedPostgres();
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(code);
 }
 
 server.on('exit', (code, signal) => void finish(code ?? (signal ? 1 : 0)));
+// Without its fakes the suite cannot pass: a fake that dies (a port taken) stops the whole run.
+fakes.on('exit', (code) => {
+  if (finishing || stopping) return;
+  console.error(`the fake providers exited (${code}); stopping`);
+  server.kill('SIGTERM');
+});
 for (const signal of ['SIGTERM', 'SIGINT']) {
   process.on(signal, () => {
+    stopping = true;
     if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
     // A server that does not stop in time is killed; finish() then stops its PostgreSQL.
     setTimeout(() => server.kill('SIGKILL'), 15_000).unref();

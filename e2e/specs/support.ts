@@ -48,3 +48,18 @@ export async function createTeam(page: Page, name: string): Promise<void> {
 export function teamSwitcher(page: Page) {
   return page.getByRole('button', { name: /switch team/i });
 }
+
+/** What the fake Linear beside the e2e server accepts (server/test/fakes/linear.ts). */
+export const FAKE_LINEAR = {
+  adminKey: 'lin_api_fakeAdminKey0000000000000000000000000000',
+  memberKey: 'lin_api_fakeMemberKey000000000000000000000000000',
+  /** An OAuth token granted only `read`. */
+  readOnlyToken: 'lin_oauth_fakeReadOnlyToken000000000000000000000',
+  teamId: 'f0b3c4d5-0000-4000-8000-00000000e001',
+};
+
+/** What the fake Notion beside the e2e server accepts (server/test/fakes/notion.ts). */
+export const FAKE_NOTION = {
+  token: 'ntn_fakeIntegrationToken0000000000000000000000',
+  databaseId: '8a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+};

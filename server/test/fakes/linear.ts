@@ -64,6 +64,8 @@ export type LinearFailure = 'unauthorized' | 'rateLimited' | 'rateLimited400' | 
 
 export const LINEAR_ADMIN_KEY = 'lin_api_fakeAdminKey0000000000000000000000000000';
 export const LINEAR_MEMBER_KEY = 'lin_api_fakeMemberKey000000000000000000000000000';
+/** An OAuth token granted only `read`: a connection made with it lacks the `write` that createIssue needs. */
+export const LINEAR_READ_ONLY_TOKEN = 'lin_oauth_fakeReadOnlyToken000000000000000000000';
 export const LINEAR_TEAM = { id: 'f0b3c4d5-0000-4000-8000-00000000e001', key: 'ENG', name: 'Engineering' };
 
 let cachedSchema: GraphQLSchema | undefined;
@@ -93,6 +95,7 @@ export async function startFakeLinear(options: { port?: number } = {}) {
   const credentials = new Map<string, Credential>([
     [LINEAR_ADMIN_KEY, { user: users[0]!, kind: 'apiKey', scopes: ['read', 'write', 'admin'] }],
     [LINEAR_MEMBER_KEY, { user: users[1]!, kind: 'apiKey', scopes: ['read', 'write'] }],
+    [LINEAR_READ_ONLY_TOKEN, { user: users[1]!, kind: 'oauth', scopes: ['read'] }],
   ]);
   const teams = [LINEAR_TEAM];
   const issues: FakeLinearIssue[] = [];
@@ -259,6 +262,7 @@ export async function startFakeLinear(options: { port?: number } = {}) {
     team: LINEAR_TEAM,
     adminKey: LINEAR_ADMIN_KEY,
     memberKey: LINEAR_MEMBER_KEY,
+    readOnlyToken: LINEAR_READ_ONLY_TOKEN,
     /** Answer every following request with this failure (null: answer normally again). */
     setFailure(next: LinearFailure) {
       failure = next;

@@ -15,6 +15,7 @@ console.log(`Fake Linear and Notion are running. Start Latchkey with:
 
 Linear personal API key (an admin): ${linear.adminKey}
 Linear personal API key (a member): ${linear.memberKey}
+Linear OAuth token with only "read":  ${linear.readOnlyToken}
 Linear team id for linear.createIssue:  ${linear.team.id}
 Notion integration token:          ${notion.token}
 Notion database id:                ${notion.databaseId}
