@@ -1,6 +1,12 @@
 import { createBrowserRouter } from 'react-router';
+import { auditRoutes } from './routes/audit/routes';
 import { authRoutes } from './routes/auth/routes';
+import { componentRoutes } from './routes/components/routes';
+import { connectionRoutes } from './routes/connections/routes';
+import { eventRoutes } from './routes/events/routes';
 import { invitationRoutes } from './routes/invitations/routes';
+import { keyRoutes } from './routes/keys/routes';
+import { runRoutes } from './routes/runs/routes';
 import { teamRoutes } from './routes/teams/routes';
 import { NotFound } from './ui/not-found';
 import { RootLayout } from './ui/root-layout';
@@ -21,7 +27,7 @@ export const router = createBrowserRouter([
       ...invitationRoutes,
       {
         lazy: () => import('./routes/shell/app-shell'),
-        children: [...teamRoutes],
+        children: [...teamRoutes, ...keyRoutes, ...connectionRoutes, ...componentRoutes, ...eventRoutes, ...runRoutes, ...auditRoutes],
       },
       { path: '*', Component: NotFound },
     ],

@@ -1,0 +1,6 @@
+import { PageLoader } from '../../ui/states';
+
+// Placeholder until the page lands.
+export function Component() {
+  return <PageLoader label="Live events" />;
+}
