@@ -7,7 +7,7 @@ import type { Component } from '../catalog/define.js';
 import { builder } from '../schema/builder.js';
 import { TeamRef, UserRef } from '../teams/schema.js';
 import { maskedKey } from './format.js';
-import { createKey, deleteKey, keyTeam, regenerateKey, revokeKey, statusOf, updateKey } from './service.js';
+import { createKey, deleteKey, keyTeam, regenerateKey, revokeKey, statusOf, teamKeyUsage, updateKey, USAGE_DAYS_MAX, type KeyUsageDay } from './service.js';
 
 export const ApiKeyStatusEnum = builder.enumType('ApiKeyStatus', { values: ['ACTIVE', 'REVOKED', 'EXPIRED'] as const });
 
@@ -27,6 +27,26 @@ export const KeyAppGrantRef = builder.objectRef<GrantShape>('KeyAppGrant').imple
     }),
   }),
 });
+
+const KeyUsageDayRef = builder.objectRef<KeyUsageDay>('KeyUsageDay').implement({
+  description: "One UTC day of a key's action runs.",
+  fields: (t) => ({
+    day: t.exposeString('day', { description: 'The UTC day, YYYY-MM-DD.' }),
+    runs: t.exposeInt('runs', { description: 'Action runs started that day.' }),
+    failed: t.exposeInt('failed', { description: 'Of those, the runs that failed.' }),
+  }),
+});
+
+/** Per request and team: one grouped query answers the usage of every key in a list. */
+const usageLoads = new WeakMap<Context, Map<string, ReturnType<typeof teamKeyUsage>>>();
+function usageOf(ctx: Context, teamId: string, days: number) {
+  let loads = usageLoads.get(ctx);
+  if (!loads) usageLoads.set(ctx, (loads = new Map()));
+  const id = `${teamId}/${days}`;
+  let load = loads.get(id);
+  if (!load) loads.set(id, (load = teamKeyUsage(ctx, teamId, days)));
+  return load;
+}
 
 export const ApiKeyRef = builder.prismaObject('ApiKey', {
   fields: (t) => ({
@@ -49,6 +69,15 @@ export const ApiKeyRef = builder.prismaObject('ApiKey', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     createdBy: t.relation('createdBy', { type: UserRef, nullable: true }),
     apps: t.field({ type: [KeyAppGrantRef], select: { grants: true }, resolve: (key) => key.grants.sort((a, b) => a.app.localeCompare(b.app)) }),
+    usage: t.field({
+      type: [KeyUsageDayRef],
+      description: `Action runs per UTC day over the last \`days\` days (1 to ${USAGE_DAYS_MAX}), oldest first, today last; days without runs count zero.`,
+      args: { days: t.arg.int({ required: false, defaultValue: 14 }) },
+      resolve: async (key, args, ctx) => {
+        const days = Math.min(Math.max(args.days ?? 14, 1), USAGE_DAYS_MAX);
+        return (await usageOf(ctx, key.teamId, days))(key.id);
+      },
+    }),
   }),
 });
 

@@ -184,3 +184,34 @@ export async function deleteKey(ctx: Context, viewer: Viewer, keyId: string) {
   await deleteProviderWebhooks(ctx, removedTriggers);
   return keyId;
 }
+
+export const USAGE_DAYS_MAX = 90;
+
+export interface KeyUsageDay {
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  runs: number;
+  failed: number;
+}
+
+/** The last `days` UTC days, oldest first, ending today. */
+function lastDays(days: number, now = new Date()): string[] {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Array.from({ length: days }, (_, index) => new Date(today - (days - 1 - index) * 86_400_000).toISOString().slice(0, 10));
+}
+
+/**
+ * Runs per key and UTC day for every key of the team, in one grouped query over the
+ * (teamId, startedAt) index, so a list of keys with their charts costs one query.
+ */
+export async function teamKeyUsage(ctx: Context, teamId: string, days: number): Promise<(keyId: string) => KeyUsageDay[]> {
+  const span = lastDays(days);
+  // startedAt is stored as UTC without a zone, so its date is the UTC day.
+  const rows = await ctx.prisma.$queryRaw<{ apiKeyId: string; day: string; runs: number; failed: number }[]>`
+    SELECT "apiKeyId", to_char("startedAt", 'YYYY-MM-DD') AS "day", count(*)::int AS "runs", (count(*) FILTER (WHERE "status" = 'FAILED'))::int AS "failed"
+    FROM "action_run"
+    WHERE "teamId" = ${teamId} AND "apiKeyId" IS NOT NULL AND "startedAt" >= ${span[0]}::date
+    GROUP BY 1, 2`;
+  const counted = new Map(rows.map((row) => [`${row.apiKeyId}/${row.day}`, row]));
+  return (keyId) => span.map((day) => ({ day, runs: counted.get(`${keyId}/${day}`)?.runs ?? 0, failed: counted.get(`${keyId}/${day}`)?.failed ?? 0 }));
+}
