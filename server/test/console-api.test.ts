@@ -88,3 +88,74 @@ describe('ApiKey.usage', () => {
     expect(result.data?.team).toBeNull();
   });
 });
+
+const RECORD_TRIGGERS = ['records.created', 'records.updated', 'records.deleted'];
+const REGISTER = 'mutation ($component: String!, $config: JSON) { registerTrigger(component: $component, config: $config) { trigger { id } } }';
+const eventKey = (onTeam = teamId, by: TestUser = admin) => createKey(server, by, onTeam, { apps: [{ app: 'records', components: [...ALL_RECORDS, ...RECORD_TRIGGERS] }] });
+async function register(key: TestKey, component: string, collection: string): Promise<string> {
+  const result = await withKey(server, key.secret)(REGISTER, { component, config: { collection } });
+  if (!result.data) throw new Error(JSON.stringify(result.errors));
+  return result.data.registerTrigger.trigger.id;
+}
+
+describe('Team.triggerEvents', () => {
+  const PAGE = `query ($id: ID!, $first: Int, $before: String, $triggerId: ID, $component: String) {
+    team(id: $id) { triggerEvents(first: $first, before: $before, triggerId: $triggerId, component: $component) { events { id cursor triggerId component payload } endCursor hasMore } }
+  }`;
+  let created: string;
+  let updated: string;
+
+  beforeAll(async () => {
+    const key = await eventKey();
+    created = await register(key, 'records.created', 'log');
+    updated = await register(key, 'records.updated', 'log');
+    for (let n = 1; n <= 5; n++) {
+      const record = await run(key, 'records.create', { collection: 'log', data: { n } });
+      if (n % 2 === 0) await run(key, 'records.update', { collection: 'log', id: record.data!.runAction.output.id, data: { n: n * 10 } });
+    }
+  });
+
+  it('pages the whole team log newest first, backwards by cursor, for a MEMBER too', async () => {
+    const seen: { component: string; payload: { record: { data: { n: number } } } }[] = [];
+    let before: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const result = await as(member)(PAGE, { id: teamId, first: 3, before });
+      expect(result.errors).toBeUndefined();
+      const page = result.data!.team.triggerEvents;
+      seen.push(...page.events);
+      pages++;
+      if (!page.hasMore) break;
+      before = page.endCursor;
+    }
+    expect(pages).toBe(3);
+    expect(seen.map((event) => [event.component, event.payload.record.data.n])).toEqual([
+      ['records.created', 5],
+      ['records.updated', 40],
+      ['records.created', 4],
+      ['records.created', 3],
+      ['records.updated', 20],
+      ['records.created', 2],
+      ['records.created', 1],
+    ]);
+  });
+
+  it('filters by trigger and by component', async () => {
+    const byTrigger = await as(member)(PAGE, { id: teamId, triggerId: updated });
+    expect(byTrigger.data!.team.triggerEvents.events.map((event: { triggerId: string }) => event.triggerId)).toEqual([updated, updated]);
+    const byComponent = await as(member)(PAGE, { id: teamId, component: 'records.created' });
+    expect(byComponent.data!.team.triggerEvents.events).toHaveLength(5);
+    const both = await as(member)(PAGE, { id: teamId, component: 'records.updated', triggerId: created });
+    expect(both.data!.team.triggerEvents).toMatchObject({ events: [], hasMore: false });
+  });
+
+  it("answers NOT_FOUND for another team's trigger or team, and BAD_USER_INPUT for a bad cursor", async () => {
+    const theirs = await register(await eventKey(otherTeamId, outsider), 'records.created', 'log');
+    const foreignTrigger = await as(admin)(PAGE, { id: teamId, triggerId: theirs });
+    expect(foreignTrigger.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const foreignTeam = await as(admin)(PAGE, { id: otherTeamId });
+    expect(foreignTeam.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const badCursor = await as(admin)(PAGE, { id: teamId, before: 'not a cursor' });
+    expect(badCursor.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: ['before'] }] });
+  });
+});

@@ -2,8 +2,9 @@ import { apiKey } from '../access/api-key.js';
 import { session } from '../access/directives.js';
 import { builder } from '../schema/builder.js';
 import { pageSize } from '../schema/pagination.js';
+import { TeamRef } from '../teams/schema.js';
 import { eventCursor, type StoredEvent } from './log.js';
-import { eventOrError, keyEventStream, keyEventsPage, teamEventStream } from './service.js';
+import { eventOrError, keyEventStream, keyEventsPage, teamEventsPage, teamEventStream } from './service.js';
 
 const TriggerEventRef = builder.objectRef<StoredEvent>('TriggerEvent').implement({
   fields: (t) => ({
@@ -23,6 +24,26 @@ const TriggerEventPageRef = builder.objectRef<{ events: StoredEvent[]; endCursor
     hasMore: t.exposeBoolean('hasMore'),
   }),
 });
+
+builder.objectFields(TeamRef, (t) => ({
+  triggerEvents: t.field({
+    type: TriggerEventPageRef,
+    description: "The team's stored events, newest first. Pass a page's endCursor as `before` for the older ones; filter by trigger and/or component.",
+    args: {
+      first: t.arg.int({ required: false, defaultValue: 50 }),
+      before: t.arg.string({ required: false }),
+      triggerId: t.arg.id({ required: false }),
+      component: t.arg.string({ required: false }),
+    },
+    resolve: (team, args, ctx) =>
+      teamEventsPage(ctx, team.id, {
+        before: args.before ?? null,
+        first: pageSize(args.first, ['first'], { fallback: 50, max: 500 }),
+        triggerId: args.triggerId ? String(args.triggerId) : null,
+        component: args.component ?? null,
+      }),
+  }),
+}));
 
 builder.queryFields((t) => ({
   triggerEvents: t.field({

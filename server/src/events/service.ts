@@ -1,6 +1,7 @@
 import { assertKeyHolds } from '../access/api-key.js';
 import type { Context } from '../access/context.js';
 import type { KeyRecord } from '../keys/verifier.js';
+import { errors } from '../schema/errors.js';
 import { assertOwnTrigger } from '../triggers/service.js';
 import { decodeEventCursor, eventCursor, latestSeq, readEvents, type StoredEvent } from './log.js';
 import { eventStream, type StreamItem } from './stream.js';
@@ -21,6 +22,28 @@ export async function keyEventsPage(ctx: Context, key: KeyRecord, args: { trigge
   const events = rows.slice(0, args.first);
   const last = events.at(-1);
   return { events, endCursor: last ? eventCursor(last.seq) : args.after, hasMore: rows.length > args.first };
+}
+
+/**
+ * The console's log: the team's stored events before the cursor, newest first (optionally one
+ * trigger's, one component's). A trigger of another team answers NOT_FOUND.
+ */
+export async function teamEventsPage(ctx: Context, teamId: string, args: { before: string | null; first: number; triggerId: string | null; component: string | null }) {
+  if (args.triggerId && !(await ctx.prisma.trigger.findFirst({ where: { id: args.triggerId, teamId }, select: { id: true } }))) throw errors.notFound('Trigger');
+  const rows = await ctx.prisma.triggerEvent.findMany({
+    where: {
+      teamId,
+      ...(args.triggerId ? { triggerId: args.triggerId } : {}),
+      ...(args.component ? { component: args.component } : {}),
+      ...(args.before ? { seq: { lt: decodeEventCursor(args.before, ['before']) } } : {}),
+    },
+    select: { id: true, seq: true, teamId: true, triggerId: true, apiKeyId: true, component: true, payload: true, occurredAt: true },
+    orderBy: { seq: 'desc' },
+    take: args.first + 1,
+  });
+  const events = rows.slice(0, args.first);
+  const last = events.at(-1);
+  return { events, endCursor: last ? eventCursor(last.seq) : args.before, hasMore: rows.length > args.first };
 }
 
 /**
