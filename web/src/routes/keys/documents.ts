@@ -65,6 +65,11 @@ export const KeyDetailQuery = graphql(
             lastEventAt
           }
         }
+        connections {
+          id
+          name
+          status
+        }
         actionRuns(apiKeyId: $keyId, first: 10) {
           runs {
             id
