@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subscribe, subscribers } from './subscriptions.js';
 import { addMember, ALL_RECORDS, createKey, createTeam, RUN_ACTION, startTestServer, withKey, type TestKey, type TestServer, type TestUser } from './harness.js';
 
 let server: TestServer;
@@ -157,5 +158,73 @@ describe('Team.triggerEvents', () => {
     expect(foreignTeam.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const badCursor = await as(admin)(PAGE, { id: teamId, before: 'not a cursor' });
     expect(badCursor.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: ['before'] }] });
+  });
+});
+
+describe('teamEvents subscription', () => {
+  const LIVE = 'subscription ($teamId: ID!, $after: String) { teamEvents(teamId: $teamId, after: $after) { id cursor component payload } }';
+  const newest = async (count: number) =>
+    (await as(admin)('query ($id: ID!, $first: Int) { team(id: $id) { triggerEvents(first: $first) { events { id cursor } } } }', { id: teamId, first: count })).data!.team.triggerEvents.events as { id: string; cursor: string }[];
+
+  it('replays the events after the cursor in order, then continues live, without a duplicate', async () => {
+    const key = await eventKey();
+    await register(key, 'records.created', 'replay');
+    for (let n = 1; n <= 4; n++) await run(key, 'records.create', { collection: 'replay', data: { n } });
+    const [fourth, third, second, first] = await newest(4);
+    const subscription = subscribe<{ id: string; payload: { record: { data: { n: number } } } }>(server, null, LIVE, { teamId, after: second!.cursor }, { cookie: member.cookie });
+    try {
+      await subscription.until(() => subscription.items.length === 2);
+      expect(subscription.items.map((event) => event.id)).toEqual([third!.id, fourth!.id]);
+      await run(key, 'records.create', { collection: 'replay', data: { n: 5 } });
+      await subscription.until(() => subscription.items.length === 3);
+      expect(subscription.items.map((event) => event.payload.record.data.n)).toEqual([3, 4, 5]);
+      expect(subscription.items.map((event) => event.id)).not.toContain(first!.id);
+      expect(subscription.errors).toEqual([]);
+    } finally {
+      await subscription.close();
+    }
+    await subscribers(server, 0);
+  });
+
+  it('ends with FORBIDDEN, before the next event, once the viewer is removed from the team', async () => {
+    const leaver = await server.signUp();
+    await addMember(server, teamId, leaver, 'MEMBER');
+    const key = await eventKey();
+    await register(key, 'records.created', 'removal');
+    const subscription = subscribe(server, null, LIVE, { teamId }, { cookie: leaver.cookie });
+    await subscribers(server, 1);
+    await run(key, 'records.create', { collection: 'removal', data: { n: 1 } });
+    await subscription.until(() => subscription.items.length === 1);
+    await server.latchkey.services.prisma.member.deleteMany({ where: { teamId, user: { email: leaver.email } } });
+    await run(key, 'records.create', { collection: 'removal', data: { n: 2 } });
+    await subscription.until(() => subscription.completed());
+    expect(subscription.items).toHaveLength(1);
+    expect(subscription.errors[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    await subscribers(server, 0);
+  });
+
+  it('ends with UNAUTHENTICATED, before the next event, once the session is signed out', async () => {
+    const viewer = await server.signUp();
+    await addMember(server, teamId, viewer, 'MEMBER');
+    const key = await eventKey();
+    await register(key, 'records.created', 'signout');
+    const subscription = subscribe(server, null, LIVE, { teamId }, { cookie: viewer.cookie });
+    await subscribers(server, 1);
+    const signedOut = await fetch(`${server.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie: viewer.cookie, origin: server.url, 'content-type': 'application/json' }, body: '{}' });
+    expect(signedOut.ok).toBe(true);
+    await run(key, 'records.create', { collection: 'signout', data: {} });
+    await subscription.until(() => subscription.completed());
+    expect(subscription.items).toHaveLength(0);
+    expect(subscription.errors[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+    await subscribers(server, 0);
+  });
+
+  it("refuses another team's id with NOT_FOUND and a bad cursor with BAD_USER_INPUT", async () => {
+    const foreign = subscribe(server, null, LIVE, { teamId: otherTeamId }, { cookie: member.cookie });
+    await foreign.until(() => foreign.completed());
+    expect(foreign.errors[0]?.extensions?.code).toBe('NOT_FOUND');
+    const bad = subscribe(server, null, LIVE, { teamId, after: '!!' }, { cookie: member.cookie });
+    await bad.until(() => bad.completed());
+    expect(bad.errors[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

@@ -71,10 +71,11 @@ builder.subscriptionFields((t) => ({
   }),
   teamEvents: t.field({
     type: TriggerEventRef,
-    description: 'Every trigger event of the team, live, for the console.',
-    args: { teamId: t.arg.id() },
+    description:
+      "Every trigger event of the team, live, for the console. With `after`, first replays the team's events after that cursor in order: no gap, no duplicate. Ends with UNAUTHENTICATED once the session is signed out, FORBIDDEN once the viewer leaves the team.",
+    args: { teamId: t.arg.id(), after: t.arg.string({ required: false }) },
     ...session(),
-    subscribe: (_root, args, ctx) => teamEventStream(ctx, String(args.teamId)),
+    subscribe: (_root, args, ctx) => teamEventStream(ctx, String(args.teamId), args.after ?? null),
     resolve: eventOrError,
   }),
 }));

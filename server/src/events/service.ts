@@ -66,11 +66,68 @@ export async function keyEventStream(ctx: Context, key: KeyRecord, args: { trigg
   });
 }
 
-/** The console's live view: every new event of the team, for any member. */
-export async function teamEventStream(ctx: Context, teamId: string): Promise<AsyncIterableIterator<StreamItem>> {
+/** How often an idle console subscription re-checks its session and membership. */
+const MEMBERSHIP_RECHECK_MS = 15_000;
+
+/**
+ * The console's live view: the team's events after the cursor (replayed in order), or from now,
+ * for any member. It ends with UNAUTHENTICATED once the session is signed out, or FORBIDDEN once the
+ * viewer is no longer in the team: checked before each event is handed over, and every 15 seconds.
+ */
+export async function teamEventStream(ctx: Context, teamId: string, after: string | null): Promise<AsyncIterableIterator<StreamItem>> {
+  const viewer = await ctx.requireViewer();
   // Another team's id answers NOT_FOUND.
-  await (await ctx.requireViewer()).access.assertRole(teamId, 'MEMBER');
-  return eventStream({ prisma: ctx.prisma, fanout: ctx.events, filter: { teamId }, after: await latestSeq(ctx.prisma, teamId) });
+  await viewer.access.assertRole(teamId, 'MEMBER');
+  const stillMember = async () => {
+    const session = await ctx.auth.api.getSession({ headers: ctx.headers, query: { disableCookieCache: true } });
+    if (!session || session.user.id !== viewer.userId) throw errors.unauthenticated('Your session has ended: sign in again.');
+    const member = await ctx.prisma.member.findUnique({ where: { teamId_userId: { teamId, userId: viewer.userId } }, select: { id: true } });
+    if (!member) throw errors.forbidden('ROLE_REQUIRED', 'You are no longer a member of this team.', { requiredRole: 'MEMBER' });
+  };
+  const nextCheck = () => new Date(Date.now() + MEMBERSHIP_RECHECK_MS);
+  const stream = await eventStream({
+    prisma: ctx.prisma,
+    fanout: ctx.events,
+    filter: { teamId },
+    after: after ? decodeEventCursor(after, ['after']) : await latestSeq(ctx.prisma, teamId),
+    recheck: async () => {
+      await stillMember();
+      return nextCheck();
+    },
+    recheckAt: nextCheck(),
+  });
+  return checkedBeforeEach(stream, stillMember);
+}
+
+/**
+ * Runs `check` before handing over each event; once it throws, its error is the last item. `return()`
+ * reaches the inner stream at once, even while a `next()` waits (an async generator would wait).
+ */
+function checkedBeforeEach(inner: AsyncIterableIterator<StreamItem>, check: () => Promise<void>): AsyncIterableIterator<StreamItem> {
+  let ended = false;
+  const done = (): IteratorResult<StreamItem> => ({ value: undefined, done: true });
+  const iterator: AsyncIterableIterator<StreamItem> = {
+    async next() {
+      if (ended) return done();
+      const result = await inner.next();
+      if (result.done || result.value instanceof Error) return result;
+      try {
+        await check();
+      } catch (error) {
+        ended = true;
+        void inner.return?.();
+        return { value: error instanceof Error ? error : new Error(String(error)), done: false };
+      }
+      return ended ? done() : result;
+    },
+    async return() {
+      ended = true;
+      await inner.return?.();
+      return done();
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 /** The item that ends a stream is thrown by the field's resolver, so the client gets it as the error. */
