@@ -1,0 +1,162 @@
+import { ActionIcon, Badge, Button, Code, CopyButton, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import { useMutation } from 'urql';
+import { apiError } from '../../ui/errors';
+import { formatDateTime } from '../../ui/format';
+import { TestConnectionMutation, type ConnectionRow } from './documents';
+import { timeAgo } from './time';
+
+type Status = ConnectionRow['status'];
+
+const STATUS_COLORS: Record<Status, string> = { ACTIVE: 'teal', ERROR: 'red', EXPIRED: 'orange', REVOKED: 'gray' };
+
+export function StatusBadge({ status }: { status: Status }) {
+  return (
+    <Badge variant="light" color={STATUS_COLORS[status]}>
+      {status}
+    </Badge>
+  );
+}
+
+function When({ iso }: { iso: string }) {
+  return (
+    <time dateTime={iso} title={formatDateTime(iso)}>
+      {timeAgo(iso)}
+    </time>
+  );
+}
+
+interface ConnectionsTableProps {
+  connections: ConnectionRow[];
+  /** Owners and admins see Test and Delete. */
+  manager: boolean;
+  onDelete: (connection: ConnectionRow) => void;
+}
+
+export function ConnectionsTable({ connections, manager, onDelete }: ConnectionsTableProps) {
+  const [, test] = useMutation(TestConnectionMutation);
+  const [testing, setTesting] = useState<string | null>(null);
+
+  const runTest = async (connection: ConnectionRow) => {
+    setTesting(connection.id);
+    const result = await test({ id: connection.id });
+    setTesting(null);
+    const tested = result.data?.testConnection;
+    if (result.error || !tested) {
+      notifications.show({ color: 'red', title: `${connection.name} was not tested`, message: result.error ? apiError(result.error).message : 'No answer.' });
+      return;
+    }
+    notifications.show(
+      tested.status === 'ACTIVE'
+        ? { color: 'teal', title: `${tested.name} works`, message: `${tested.app.name} granted: ${tested.grantedPermissions.join(', ') || 'nothing'}.` }
+        : { color: 'red', title: `${tested.name} is ${tested.status.toLowerCase()}`, message: tested.lastError ?? `${tested.app.name} refused the credentials.` },
+    );
+  };
+
+  return (
+    <Table.ScrollContainer minWidth={720}>
+      <Table verticalSpacing="sm" aria-label="Connections" highlightOnHover>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Connection</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Permissions</Table.Th>
+            <Table.Th>Last check</Table.Th>
+            {manager && <Table.Th>Actions</Table.Th>}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {connections.map((connection) => (
+            <Table.Tr key={connection.id} aria-busy={testing === connection.id}>
+              <Table.Td maw={380}>
+                <Stack gap={2}>
+                  <Text fw={600} size="sm">
+                    {connection.name}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {connection.app.name} · added {formatDateTime(connection.createdAt)}
+                  </Text>
+                  {connection.webhookUrl && <NotionWebhook url={connection.webhookUrl} verified={connection.webhookVerified} name={connection.name} />}
+                </Stack>
+              </Table.Td>
+              <Table.Td maw={260}>
+                <Stack gap={4} align="flex-start">
+                  <StatusBadge status={connection.status} />
+                  {connection.lastError && (
+                    <Text size="xs" c="red" style={{ overflowWrap: 'anywhere' }}>
+                      {connection.lastError}
+                    </Text>
+                  )}
+                </Stack>
+              </Table.Td>
+              <Table.Td>
+                {connection.grantedPermissions.length > 0 ? (
+                  <Group gap={4}>
+                    {connection.grantedPermissions.map((permission) => (
+                      <Badge key={permission} variant="outline" color="gray" tt="none">
+                        {permission}
+                      </Badge>
+                    ))}
+                  </Group>
+                ) : (
+                  <Text size="xs" c="dimmed">
+                    none
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                <Text size="sm">{connection.lastCheckedAt ? <When iso={connection.lastCheckedAt} /> : 'never'}</Text>
+                {connection.expiresAt && (
+                  <Text size="xs" c="dimmed">
+                    expires <When iso={connection.expiresAt} />
+                  </Text>
+                )}
+              </Table.Td>
+              {manager && (
+                <Table.Td>
+                  <Group gap="xs" wrap="nowrap">
+                    <Button size="xs" variant="default" loading={testing === connection.id} onClick={() => runTest(connection)}>
+                      Test
+                    </Button>
+                    <Button size="xs" variant="light" color="red" onClick={() => onDelete(connection)}>
+                      Delete
+                    </Button>
+                  </Group>
+                </Table.Td>
+              )}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/** Notion sends trigger events to this URL once it is pasted into the integration's webhook settings. */
+function NotionWebhook({ url, verified, name }: { url: string; verified: boolean; name: string }) {
+  return (
+    <Stack gap={4} mt={6}>
+      <Text size="xs" fw={500}>
+        Webhook URL (paste into the Notion integration’s Webhooks settings)
+      </Text>
+      <Group gap={6} wrap="nowrap" align="center">
+        <Code style={{ overflowWrap: 'anywhere' }} aria-label={`Webhook URL of ${name}`}>
+          {url}
+        </Code>
+        <CopyButton value={url}>
+          {({ copied, copy }) => (
+            <Tooltip label={copied ? 'Copied' : 'Copy to clipboard'} withArrow>
+              <ActionIcon variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} w={56} aria-label="Copy webhook URL">
+                {copied ? 'Copied' : 'Copy'}
+              </ActionIcon>
+            </Tooltip>
+          )}
+        </CopyButton>
+      </Group>
+      <Badge variant="dot" color={verified ? 'teal' : 'yellow'} tt="none" size="sm">
+        {verified ? 'Handshake received' : 'Handshake not received yet'}
+      </Badge>
+    </Stack>
+  );
+}
