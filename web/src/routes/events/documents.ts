@@ -1,0 +1,48 @@
+import { graphql } from '../../graphql';
+
+export const TriggerEventFields = graphql(`
+  fragment TriggerEventFields on TriggerEvent {
+    id
+    cursor
+    triggerId
+    component
+    occurredAt
+    payload
+  }
+`);
+
+/** The team's triggers (for the filters) and its newest stored events, newest first. */
+export const EventHistoryQuery = graphql(
+  `
+    query EventHistory($teamId: ID!, $first: Int!, $before: String) {
+      team(id: $teamId) {
+        id
+        triggers {
+          id
+          component
+          config
+        }
+        triggerEvents(first: $first, before: $before) {
+          events {
+            ...TriggerEventFields
+          }
+          endCursor
+          hasMore
+        }
+      }
+    }
+  `,
+  [TriggerEventFields],
+);
+
+/** New events as they are stored; with `after`, those missed since that cursor first. */
+export const TeamEventsSubscription = graphql(
+  `
+    subscription TeamEvents($teamId: ID!, $after: String) {
+      teamEvents(teamId: $teamId, after: $after) {
+        ...TriggerEventFields
+      }
+    }
+  `,
+  [TriggerEventFields],
+);
