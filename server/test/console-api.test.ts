@@ -228,3 +228,138 @@ describe('teamEvents subscription', () => {
     expect(bad.errors[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('member management', () => {
+  const MEMBERS = 'query ($id: ID!) { team(id: $id) { members { id role user { email } } } }';
+  const UPDATE = 'mutation ($teamId: ID!, $memberId: ID!, $role: TeamRole!) { updateMemberRole(teamId: $teamId, memberId: $memberId, role: $role) { id role user { email } } }';
+  const REMOVE = 'mutation ($teamId: ID!, $memberId: ID!) { removeMember(teamId: $teamId, memberId: $memberId) }';
+  const INVITE = 'mutation ($teamId: ID!, $email: String!) { inviteMember(teamId: $teamId, email: $email) { id } }';
+  const CANCEL = 'mutation ($id: ID!) { cancelInvitation(id: $id) }';
+
+  let pool: TestUser[];
+  beforeAll(async () => {
+    pool = await Promise.all([server.signUp(), server.signUp(), server.signUp()]);
+  });
+
+  /** A fresh team: an owner, an admin and a member, with their member ids. */
+  async function crew([boss, deputy, staff]: TestUser[] = pool) {
+    const id = await createTeam(server, boss!, 'Crew');
+    await addMember(server, id, deputy!, 'ADMIN');
+    await addMember(server, id, staff!, 'MEMBER');
+    const members = (await as(boss!)(MEMBERS, { id })).data!.team.members as { id: string; user: { email: string } }[];
+    const idOf = (user: TestUser) => members.find((m) => m.user.email === user.email)!.id;
+    return { id, boss: boss!, deputy: deputy!, staff: staff!, ownerId: idOf(boss!), adminId: idOf(deputy!), memberId: idOf(staff!) };
+  }
+  const roles = async (team: { id: string; boss: TestUser }) =>
+    Object.fromEntries(((await as(team.boss)(MEMBERS, { id: team.id })).data?.team.members ?? []).map((m: { role: string; user: { email: string } }) => [m.user.email, m.role]));
+  const auditActions = async (teamId: string) => (await server.latchkey.services.prisma.auditEntry.findMany({ where: { teamId }, orderBy: { createdAt: 'asc' } })).map((entry) => [entry.action, entry.actorEmail, entry.targetId, entry.details]);
+
+  it('lets an ADMIN switch MEMBER and ADMIN, audited, but not grant or touch OWNER', async () => {
+    const team = await crew();
+    const promoted = await as(team.deputy)(UPDATE, { teamId: team.id, memberId: team.memberId, role: 'ADMIN' });
+    expect(promoted.data?.updateMemberRole).toEqual({ id: team.memberId, role: 'ADMIN', user: { email: team.staff.email } });
+    const back = await as(team.deputy)(UPDATE, { teamId: team.id, memberId: team.memberId, role: 'MEMBER' });
+    expect(back.data?.updateMemberRole.role).toBe('MEMBER');
+    const toOwner = await as(team.deputy)(UPDATE, { teamId: team.id, memberId: team.memberId, role: 'OWNER' });
+    expect(toOwner.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED', requiredRole: 'OWNER' });
+    const demoteOwner = await as(team.deputy)(UPDATE, { teamId: team.id, memberId: team.ownerId, role: 'MEMBER' });
+    expect(demoteOwner.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', requiredRole: 'OWNER' });
+    expect(await roles(team)).toEqual({ [team.boss.email]: 'OWNER', [team.deputy.email]: 'ADMIN', [team.staff.email]: 'MEMBER' });
+    expect(await auditActions(team.id)).toEqual([
+      ['member.updateRole', team.deputy.email, team.memberId, { email: team.staff.email, from: 'MEMBER', to: 'ADMIN' }],
+      ['member.updateRole', team.deputy.email, team.memberId, { email: team.staff.email, from: 'ADMIN', to: 'MEMBER' }],
+    ]);
+  });
+
+  it('lets an OWNER hand over ownership, and never demotes or removes the last OWNER', async () => {
+    const team = await crew();
+    const alone = await as(team.boss)(UPDATE, { teamId: team.id, memberId: team.ownerId, role: 'ADMIN' });
+    expect(alone.status).toBe(400);
+    expect(alone.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: ['role'] }] });
+    expect(alone.errors?.[0]?.message).toMatch(/last OWNER/);
+    const leave = await as(team.boss)(REMOVE, { teamId: team.id, memberId: team.ownerId });
+    expect(leave.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    expect((await as(team.boss)(UPDATE, { teamId: team.id, memberId: team.adminId, role: 'OWNER' })).data?.updateMemberRole.role).toBe('OWNER');
+    // Two owners now: the first may step down, and the new one may then not.
+    expect((await as(team.boss)(UPDATE, { teamId: team.id, memberId: team.ownerId, role: 'MEMBER' })).data?.updateMemberRole.role).toBe('MEMBER');
+    const last = await as(team.deputy)(UPDATE, { teamId: team.id, memberId: team.adminId, role: 'ADMIN' });
+    expect(last.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await roles({ id: team.id, boss: team.deputy })).toEqual({ [team.boss.email]: 'MEMBER', [team.deputy.email]: 'OWNER', [team.staff.email]: 'MEMBER' });
+  });
+
+  it('keeps one OWNER when two owners demote each other at the same time', async () => {
+    const team = await crew();
+    await as(team.boss)(UPDATE, { teamId: team.id, memberId: team.adminId, role: 'OWNER' });
+    const results = await Promise.all([
+      as(team.boss)(UPDATE, { teamId: team.id, memberId: team.adminId, role: 'MEMBER' }),
+      as(team.deputy)(UPDATE, { teamId: team.id, memberId: team.ownerId, role: 'MEMBER' }),
+    ]);
+    expect(results.filter((result) => result.errors === undefined)).toHaveLength(1);
+    expect(Object.values(await roles({ id: team.id, boss: results[0]!.errors ? team.deputy : team.boss })).filter((role) => role === 'OWNER')).toHaveLength(1);
+  });
+
+  it('lets an ADMIN remove MEMBERs and ADMINs, anyone leave, and refuses a MEMBER removing others', async () => {
+    const team = await crew();
+    const byMember = await as(team.staff)(REMOVE, { teamId: team.id, memberId: team.adminId });
+    expect(byMember.status).toBe(403);
+    expect(byMember.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED', requiredRole: 'ADMIN' });
+    const ownerByAdmin = await as(team.deputy)(REMOVE, { teamId: team.id, memberId: team.ownerId });
+    expect(ownerByAdmin.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', requiredRole: 'OWNER' });
+    const left = await as(team.staff)(REMOVE, { teamId: team.id, memberId: team.memberId });
+    expect(left.data?.removeMember).toBe(team.memberId);
+    expect((await as(team.staff)(MEMBERS, { id: team.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const removed = await as(team.boss)(REMOVE, { teamId: team.id, memberId: team.adminId });
+    expect(removed.data?.removeMember).toBe(team.adminId);
+    expect(await roles(team)).toEqual({ [team.boss.email]: 'OWNER' });
+    expect((await auditActions(team.id)).map(([action, actor, target, details]) => [action, actor, target, (details as { left: boolean }).left])).toEqual([
+      ['member.remove', team.staff.email, team.memberId, true],
+      ['member.remove', team.boss.email, team.adminId, false],
+    ]);
+  });
+
+  it("answers NOT_FOUND for another team's members, teams and invitations, and FORBIDDEN to a MEMBER", async () => {
+    const team = await crew();
+    const other = await crew([outsider, admin, member]);
+    // A member id of another team, named under this team.
+    expect((await as(team.boss)(UPDATE, { teamId: team.id, memberId: other.memberId, role: 'ADMIN' })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await as(team.boss)(REMOVE, { teamId: team.id, memberId: other.memberId })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // Another team's id.
+    expect((await as(team.boss)(UPDATE, { teamId: other.id, memberId: other.memberId, role: 'ADMIN' })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await as(team.boss)(REMOVE, { teamId: other.id, memberId: other.memberId })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const invitation = (await as(other.boss)(INVITE, { teamId: other.id, email: 'guest@example.test' })).data!.inviteMember.id;
+    expect((await as(team.boss)(CANCEL, { id: invitation })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await as(team.boss)(CANCEL, { id: 'no-such-invitation' })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
+    const byMember = await as(team.staff)(UPDATE, { teamId: team.id, memberId: team.memberId, role: 'ADMIN' });
+    expect(byMember.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' });
+    const mine = (await as(team.boss)(INVITE, { teamId: team.id, email: 'guest@example.test' })).data!.inviteMember.id;
+    expect((await as(team.staff)(CANCEL, { id: mine })).errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' });
+    expect(await roles(team)).toEqual({ [team.boss.email]: 'OWNER', [team.deputy.email]: 'ADMIN', [team.staff.email]: 'MEMBER' });
+  });
+
+  it('cancels a pending invitation, audited, so it can no longer be accepted', async () => {
+    const team = await crew();
+    const guest = await server.signUp();
+    const invitation = (await as(team.deputy)(INVITE, { teamId: team.id, email: guest.email })).data!.inviteMember.id;
+    expect((await as(team.deputy)(CANCEL, { id: invitation })).data?.cancelInvitation).toBe(invitation);
+    expect((await as(team.deputy)('query ($id: ID!) { team(id: $id) { invitations { id } } }', { id: team.id })).data?.team.invitations).toEqual([]);
+    const accept = await as(guest)('mutation ($id: ID!) { acceptInvitation(id: $id) { id } }', { id: invitation });
+    expect(accept.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await as(team.deputy)(CANCEL, { id: invitation })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await auditActions(team.id)).filter(([action]) => action === 'invitation.cancel')).toEqual([['invitation.cancel', team.deputy.email, invitation, { email: guest.email, role: 'MEMBER' }]]);
+  });
+
+  it('ends the removed member’s teamEvents subscription', async () => {
+    const team = await crew();
+    const key = await createKey(server, team.boss, team.id, { apps: [{ app: 'records', components: [...ALL_RECORDS, 'records.created'] }] });
+    await register(key, 'records.created', 'crew');
+    const subscription = subscribe(server, null, 'subscription ($teamId: ID!) { teamEvents(teamId: $teamId) { id } }', { teamId: team.id }, { cookie: team.staff.cookie });
+    await subscribers(server, 1);
+    await as(team.deputy)(REMOVE, { teamId: team.id, memberId: team.memberId });
+    await run(key, 'records.create', { collection: 'crew', data: {} });
+    await subscription.until(() => subscription.completed());
+    expect(subscription.items).toHaveLength(0);
+    expect(subscription.errors[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+  });
+});

@@ -3,6 +3,7 @@ import { TEAM_ROLES, toTeamRole } from '../access/roles.js';
 import { builder } from '../schema/builder.js';
 import { errors } from '../schema/errors.js';
 import { acceptInvitation, invitationLink, inviteMember, pendingInvitations } from './invitations.js';
+import { cancelInvitation, invitationTeam, removeMember, updateMemberRole } from './members.js';
 import { createTeam, membersOf, teamForViewer, teamsOf } from './service.js';
 
 export const TeamRoleEnum = builder.enumType('TeamRole', { values: TEAM_ROLES });
@@ -83,6 +84,8 @@ builder.queryFields((t) => ({
   }),
 }));
 
+const byTeamId = (args: { teamId: string | number }) => String(args.teamId);
+
 builder.mutationFields((t) => ({
   createTeam: t.field({
     type: TeamRef,
@@ -101,5 +104,25 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id() },
     ...session(),
     resolve: async (_root, args, ctx) => acceptInvitation(ctx, await ctx.requireViewer(), String(args.id)),
+  }),
+  updateMemberRole: t.field({
+    type: TeamMemberRef,
+    description: "Changes a member's role. OWNER and ADMIN switch members between ADMIN and MEMBER; only an OWNER makes someone OWNER or changes an OWNER; the last OWNER cannot be demoted.",
+    args: { teamId: t.arg.id(), memberId: t.arg.id(), role: t.arg({ type: TeamRoleEnum }) },
+    ...session('ADMIN', byTeamId),
+    resolve: async (_root, args, ctx) => updateMemberRole(ctx, await ctx.requireViewer(), String(args.teamId), String(args.memberId), args.role),
+  }),
+  removeMember: t.id({
+    description:
+      'Removes a member from the team and returns their member id. OWNER and ADMIN remove others (only an OWNER removes an OWNER); any member may remove themselves to leave; the last OWNER cannot leave or be removed.',
+    args: { teamId: t.arg.id(), memberId: t.arg.id() },
+    ...session('MEMBER', byTeamId),
+    resolve: async (_root, args, ctx) => removeMember(ctx, await ctx.requireViewer(), String(args.teamId), String(args.memberId)),
+  }),
+  cancelInvitation: t.id({
+    description: 'Cancels a pending invitation: its link stops working. Returns its id.',
+    args: { id: t.arg.id() },
+    ...session('ADMIN', (args: { id: string | number }, ctx) => invitationTeam(ctx, String(args.id))),
+    resolve: async (_root, args, ctx) => cancelInvitation(ctx, await ctx.requireViewer(), String(args.id)),
   }),
 }));
