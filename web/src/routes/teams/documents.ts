@@ -58,3 +58,24 @@ export const InviteMemberMutation = graphql(`
     }
   }
 `);
+
+export const UpdateMemberRoleMutation = graphql(`
+  mutation UpdateMemberRole($teamId: ID!, $memberId: ID!, $role: TeamRole!) {
+    updateMemberRole(teamId: $teamId, memberId: $memberId, role: $role) {
+      id
+      role
+    }
+  }
+`);
+
+export const RemoveMemberMutation = graphql(`
+  mutation RemoveMember($teamId: ID!, $memberId: ID!) {
+    removeMember(teamId: $teamId, memberId: $memberId)
+  }
+`);
+
+export const CancelInvitationMutation = graphql(`
+  mutation CancelInvitation($id: ID!) {
+    cancelInvitation(id: $id)
+  }
+`);

@@ -1,9 +1,14 @@
-import { ActionIcon, Badge, Button, CopyButton, Group, Loader, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, CopyButton, Group, Loader, Stack, Table, Text, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useQuery } from 'urql';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery } from 'urql';
+import type { ResultOf } from '../../graphql';
+import { apiError } from '../../ui/errors';
 import { formatDateTime, roleColor, roleLabel } from '../../ui/format';
 import { QueryError } from '../../ui/states';
-import { TeamInvitationsQuery } from './documents';
+import { CancelInvitationMutation, TeamInvitationsQuery } from './documents';
+
+type Invitation = NonNullable<ResultOf<typeof TeamInvitationsQuery>['team']>['invitations'][number];
 import { InviteMemberModal } from './invite-member-modal';
 
 // An empty list holds no Invitation, so name the type for the cache to refresh it after an invite.
@@ -40,6 +45,9 @@ export function InvitationsPanel({ teamId }: { teamId: string }) {
                 <Table.Th>Role</Table.Th>
                 <Table.Th>Expires</Table.Th>
                 <Table.Th>Link</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -68,6 +76,9 @@ export function InvitationsPanel({ teamId }: { teamId: string }) {
                       </CopyButton>
                     </Group>
                   </Table.Td>
+                  <Table.Td w={1}>
+                    <CancelInvitationButton invitation={invitation} />
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -76,5 +87,23 @@ export function InvitationsPanel({ teamId }: { teamId: string }) {
       )}
       <InviteMemberModal teamId={teamId} opened={inviting} onClose={close} />
     </Stack>
+  );
+}
+
+/** Cancels at once: the link stops working. */
+function CancelInvitationButton({ invitation }: { invitation: Invitation }) {
+  const [{ fetching }, cancel] = useMutation(CancelInvitationMutation);
+  const onClick = async () => {
+    const result = await cancel({ id: invitation.id }, context);
+    if (result.error) {
+      notifications.show({ color: 'red', title: 'Could not cancel the invitation', message: apiError(result.error).message });
+      return;
+    }
+    notifications.show({ color: 'green', message: `The invitation for ${invitation.email} was cancelled; its link no longer works.` });
+  };
+  return (
+    <Button variant="subtle" color="red" size="compact-sm" onClick={onClick} loading={fetching} aria-label={`Cancel the invitation for ${invitation.email}`}>
+      Cancel
+    </Button>
   );
 }
