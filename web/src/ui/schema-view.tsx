@@ -1,4 +1,4 @@
-import { Badge, Box, Button, Code, Group, Stack, Table, Text } from '@mantine/core';
+import { Badge, Box, Button, Code, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useId } from 'react';
 
@@ -204,6 +204,7 @@ export function SchemaView({ schema: raw, label }: { schema: unknown; label: str
       <Group>
         <Button variant="subtle" size="compact-xs" onClick={toggle} aria-expanded={showJson} aria-controls={jsonId}>
           {showJson ? 'Hide JSON' : 'Show JSON'}
+          <VisuallyHidden> ({label})</VisuallyHidden>
         </Button>
       </Group>
       {showJson && (

@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Code, CopyButton, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Code, CopyButton, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useMutation } from 'urql';
@@ -147,9 +147,9 @@ function NotionWebhook({ url, verified, name }: { url: string; verified: boolean
         <CopyButton value={url}>
           {({ copied, copy }) => (
             <Tooltip label={copied ? 'Copied' : 'Copy to clipboard'} withArrow>
-              <ActionIcon variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} w={56} aria-label="Copy webhook URL">
+              <Button size="compact-xs" variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} aria-label="Copy webhook URL" style={{ flexShrink: 0 }}>
                 {copied ? 'Copied' : 'Copy'}
-              </ActionIcon>
+              </Button>
             </Tooltip>
           )}
         </CopyButton>
