@@ -11,17 +11,27 @@ export const TriggerEventFields = graphql(`
   }
 `);
 
-/** The team's triggers (for the filters) and its newest stored events, newest first. */
+/** The team's triggers, to name each event's trigger and to filter by it. */
+export const EventTriggersQuery = graphql(`
+  query EventTriggers($teamId: ID!) {
+    team(id: $teamId) {
+      id
+      triggers {
+        id
+        component
+        config
+        apiKeyName
+      }
+    }
+  }
+`);
+
+/** The team's newest stored events, newest first; `before` pages back. */
 export const EventHistoryQuery = graphql(
   `
     query EventHistory($teamId: ID!, $first: Int!, $before: String) {
       team(id: $teamId) {
         id
-        triggers {
-          id
-          component
-          config
-        }
         triggerEvents(first: $first, before: $before) {
           events {
             ...TriggerEventFields

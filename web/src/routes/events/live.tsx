@@ -8,12 +8,12 @@ import { useLiveState, type LiveState } from '../../urql';
 import { EmptyPage } from '../../ui/empty-page';
 import { apiError } from '../../ui/errors';
 import { PageLoader, QueryError } from '../../ui/states';
-import { EventHistoryQuery, TeamEventsSubscription, TriggerEventFields } from './documents';
+import { EventHistoryQuery, EventTriggersQuery, TeamEventsSubscription, TriggerEventFields } from './documents';
 import { JsonView } from './json-view';
 import { RelativeTime } from './time';
 
 type TriggerEvent = ResultOf<typeof TriggerEventFields>;
-type Trigger = NonNullable<ResultOf<typeof EventHistoryQuery>['team']>['triggers'][number];
+type Trigger = NonNullable<ResultOf<typeof EventTriggersQuery>['team']>['triggers'][number];
 
 const HISTORY_SIZE = 50;
 /** The page keeps at most this many events; the oldest make room for new ones. */
@@ -73,6 +73,19 @@ function LiveEvents({ teamId }: { teamId: string }) {
   newestCursor.current = state.events[0]?.cursor ?? newestCursor.current;
 
   const team = history.data?.team?.id === teamId ? history.data.team : null;
+  const [triggerList, refetchTriggers] = useQuery({ query: EventTriggersQuery, variables: { teamId } });
+  const triggers = triggerList.data?.team?.id === teamId ? triggerList.data.team.triggers : [];
+  const askedFor = useRef(new Set<string>());
+
+  // An event of a trigger registered after the list was read: read the list again (once per trigger).
+  useEffect(() => {
+    if (triggerList.fetching || !triggerList.data) return;
+    const known = new Set(triggers.map((trigger) => trigger.id));
+    const unknown = state.events.map((event) => event.triggerId).filter((id) => !known.has(id) && !askedFor.current.has(id));
+    if (unknown.length === 0) return;
+    for (const id of unknown) askedFor.current.add(id);
+    refetchTriggers({ requestPolicy: 'network-only' });
+  }, [state.events, triggers, triggerList.fetching, triggerList.data, refetchTriggers]);
 
   // The stored history, once: from then on the list grows from the subscription.
   useEffect(() => {
@@ -132,7 +145,6 @@ function LiveEvents({ teamId }: { teamId: string }) {
     );
   }
 
-  const triggers = team?.triggers ?? [];
   const triggerId = params.get('trigger');
   const component = params.get('component');
   const setFilter = (name: string, value: string | null) =>
@@ -261,11 +273,11 @@ function ConnectionBadge({ state }: { state: LiveState | 'stopped' }) {
   );
 }
 
-/** "records.created · collection: orders" */
+/** "records.created · collection: orders (key Orders service)" */
 function triggerLabel(trigger: Trigger): string {
   const config = trigger.config && typeof trigger.config === 'object' ? Object.entries(trigger.config as Record<string, unknown>) : [];
   const summary = config.map(([name, value]) => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ');
-  return summary ? `${trigger.component} · ${summary}` : trigger.component;
+  return `${summary ? `${trigger.component} · ${summary}` : trigger.component} (key ${trigger.apiKeyName})`;
 }
 
 function EventRow({ event, trigger }: { event: TriggerEvent; trigger: Trigger | undefined }) {
