@@ -48,7 +48,7 @@ export async function createLinearConnectionInConsole(
   await page.goto(`/teams/${teamId}/connections`);
   await page.getByRole('button', { name: 'New connection' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'New connection' });
-  await dialog.getByRole('textbox', { name: 'App' }).click();
+  await dialog.getByRole('combobox', { name: 'App' }).click();
   await page.getByRole('option', { name: 'Linear' }).click();
   await dialog.getByRole('textbox', { name: 'Name' }).fill(connection.name);
   if ('apiKey' in connection) {
@@ -56,7 +56,7 @@ export async function createLinearConnectionInConsole(
   } else {
     await dialog.getByRole('radio', { name: 'OAuth access token' }).click();
     await dialog.getByLabel('OAuth access token').fill(connection.accessToken);
-    const scopes = dialog.getByRole('textbox', { name: 'Granted scopes' });
+    const scopes = dialog.getByRole('combobox', { name: 'Granted scopes' });
     for (const scope of connection.scopes) {
       await scopes.fill(scope);
       await scopes.press('Enter');

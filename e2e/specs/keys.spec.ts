@@ -129,9 +129,10 @@ test.describe('API keys', () => {
     await page.getByRole('link', { name: 'API keys' }).first().click();
     const row = keysTable(page).getByRole('row', { name: /Importer/ });
     await expect(row).toContainText(/revoked/i);
-    await page.getByRole('radio', { name: 'Active' }).click({ force: true });
+    await page.locator('label', { hasText: /^Active$/ }).click();
+    await expect(page.getByRole('radio', { name: 'Active' })).toBeChecked();
     await expect(page.getByText('No active keys.')).toBeVisible();
-    await page.getByRole('radio', { name: 'Revoked' }).click({ force: true });
+    await page.locator('label', { hasText: /^Revoked$/ }).click();
     await expect(row).toBeVisible();
     await snap(page, testInfo, 'keys-list-revoked');
   });
