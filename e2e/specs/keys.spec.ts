@@ -51,6 +51,7 @@ test.describe('API keys', () => {
     await page.reload();
     await expect(row).toContainText(secret.slice(-4));
     await expect(row).toContainText('never');
+    await expect(row.getByRole('img', { name: '0 runs in the last 14 days' })).toBeVisible();
     expect(await page.content()).not.toContain(secret);
     await snap(page, testInfo, 'keys-list');
 
@@ -60,6 +61,7 @@ test.describe('API keys', () => {
 
     await page.reload();
     await expect(row).not.toContainText('never');
+    await expect(row.getByRole('img', { name: '1 run in the last 14 days' })).toBeVisible();
     await row.getByRole('link', { name: 'Billing service' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Billing service' })).toBeVisible();
     await expect(page.getByRole('table', { name: 'Recent runs' })).toContainText('records.create');

@@ -14,6 +14,7 @@ import { KeyForm, type KeyFormInput } from './key-form';
 import { relativeTime, scopeLabel, type KeySummary } from './key-format';
 import { RevealKeyModal } from './reveal-modal';
 import { StatusBadge } from './status-badge';
+import { UsageChart } from './usage-chart';
 
 const context = { additionalTypenames: ['ApiKey', 'Trigger', 'ActionRun'] };
 
@@ -125,6 +126,13 @@ function KeyDetail({ team, detail, apiKey, listPath }: { team: Team; detail: Det
           <Fact label="Last used">{apiKey.lastUsedAt ? `${relativeTime(apiKey.lastUsedAt)} (${formatDateTime(apiKey.lastUsedAt)})` : 'never'}</Fact>
         </SimpleGrid>
       </Paper>
+
+      <Section title="Usage" id="key-usage">
+        <Text size="sm" c="dimmed">
+          {usageSummary(apiKey.usage)}
+        </Text>
+        <UsageChart days={apiKey.usage} width={560} height={80} />
+      </Section>
 
       <Section title="Grants" id="key-grants">
         {apiKey.apps.length === 0 ? (
@@ -278,6 +286,13 @@ function KeyDetail({ team, detail, apiKey, listPath }: { team: Team; detail: Det
       )}
     </Stack>
   );
+}
+
+function usageSummary(days: KeySummary['usage']): string {
+  const runs = days.reduce((sum, day) => sum + day.runs, 0);
+  const failed = days.reduce((sum, day) => sum + day.failed, 0);
+  if (runs === 0) return `No action runs in the last ${days.length} days.`;
+  return `${runs} action ${runs === 1 ? 'run' : 'runs'} in the last ${days.length} days (UTC)${failed > 0 ? `, ${failed} failed` : ''}.`;
 }
 
 function Header({ apiKey, listPath, crumb, children }: { apiKey: KeySummary; listPath: string; crumb?: string; children?: ReactNode }) {

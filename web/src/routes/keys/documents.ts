@@ -12,6 +12,11 @@ export const KeySummaryFragment = graphql(`
     expiresAt
     lastUsedAt
     createdAt
+    usage(days: 14) {
+      day
+      runs
+      failed
+    }
     apps {
       connectionId
       app {

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, NativeSelect, SegmentedControl, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Anchor, Button, Input, Group, NativeSelect, SegmentedControl, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
@@ -9,6 +9,7 @@ import { apiError } from '../../ui/errors';
 import { canManage, formatDate, formatDateTime } from '../../ui/format';
 import { PageLoader, QueryError } from '../../ui/states';
 import { StatusBadge } from './status-badge';
+import { UsageChart } from './usage-chart';
 import { KeyListQuery, KeySummaryFragment } from './documents';
 import { STATUS_LABELS, relativeTime, scopeLabel, type KeyStatus, type KeySummary } from './key-format';
 
@@ -102,9 +103,9 @@ export function Component() {
 
       <Group gap="md" align="flex-end" wrap="wrap">
         <Stack gap={4}>
-          <Text size="sm" fw={500} id="key-status-filter">
+          <Input.Label id="key-status-filter" component="div">
             Status
-          </Text>
+          </Input.Label>
           <SegmentedControl aria-labelledby="key-status-filter" data={FILTERS} value={status} onChange={(value) => setParam('status', value, 'ALL')} />
         </Stack>
         <NativeSelect label="Sort by" data={SORTS} value={sort} onChange={(event) => setParam('sort', event.currentTarget.value, 'created')} w={180} />
@@ -115,7 +116,7 @@ export function Component() {
           No {STATUS_LABELS[status as KeyStatus].toLowerCase()} keys.
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={960}>
+        <Table.ScrollContainer minWidth={1080}>
           <Table verticalSpacing="sm" aria-label="API keys" highlightOnHover>
             <Table.Thead>
               <Table.Tr>
@@ -126,6 +127,7 @@ export function Component() {
                 <Table.Th>Apps</Table.Th>
                 <Table.Th>Expires</Table.Th>
                 <Table.Th>Last used</Table.Th>
+                <Table.Th>Runs, 14 days</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -180,6 +182,9 @@ function KeyRow({ teamId, apiKey }: { teamId: string; apiKey: KeySummary }) {
             never
           </Text>
         )}
+      </Table.Td>
+      <Table.Td>
+        <UsageChart days={apiKey.usage} />
       </Table.Td>
     </Table.Tr>
   );
