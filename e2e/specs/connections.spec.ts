@@ -156,3 +156,38 @@ test('the OAuth alternative of Linear records the scopes it was given', async ({
   await expect(row.getByText('read', { exact: true })).toBeVisible();
   await expect(row.getByText('write', { exact: true })).toHaveCount(0);
 });
+
+test('a member sees the connections but no way to add, test or delete them', async ({ page, browser }, testInfo) => {
+  const owner = newUser('owner');
+  const member = newUser('member');
+  await page.goto('/sign-up');
+  await fillSignUp(page, owner);
+  await page.getByRole('button', { name: 'Create team' }).click();
+  await createTeam(page, `Readers ${owner.email.slice(6, 14)}`);
+  const teamId = /\/teams\/([^/?#]+)/.exec(page.url())![1]!;
+  await asViewer(page, 'mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }', {
+    input: { teamId, app: 'linear', name: 'Shared Linear', credentials: { apiKey: FAKE_LINEAR.memberKey } },
+  });
+  const { inviteMember } = await asViewer<{ inviteMember: { link: string } }>(page, 'mutation($teamId: ID!, $email: String!) { inviteMember(teamId: $teamId, email: $email, role: MEMBER) { link } }', {
+    teamId,
+    email: member.email,
+  });
+
+  const { baseURL, viewport } = testInfo.project.use;
+  const memberContext = await browser.newContext({ baseURL, viewport, reducedMotion: 'reduce' });
+  const memberPage = await memberContext.newPage();
+  await memberPage.goto(inviteMember.link);
+  await memberPage.getByRole('link', { name: 'Create an account' }).click();
+  await fillSignUp(memberPage, member);
+  await expect(memberPage.getByText('Your role: Member')).toBeVisible();
+
+  await memberPage.goto(`/teams/${teamId}/connections`);
+  const row = memberPage.getByRole('table', { name: 'Connections' }).getByRole('row', { name: /Shared Linear/ });
+  await expect(row).toContainText('ACTIVE');
+  await expect(row).toContainText(/read\s*write/);
+  await expect(row).not.toContainText('admin');
+  await expect(memberPage.getByRole('button', { name: 'New connection' })).toHaveCount(0);
+  await expect(memberPage.getByRole('button', { name: 'Test', exact: true })).toHaveCount(0);
+  await expect(memberPage.getByRole('button', { name: 'Delete', exact: true })).toHaveCount(0);
+  await memberContext.close();
+});

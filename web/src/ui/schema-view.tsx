@@ -55,10 +55,11 @@ export function typeLabel(schema: JsonSchema): string {
     .join(' or ');
 }
 
+const number = new Intl.NumberFormat();
 const range = (min: number | undefined, max: number | undefined, unit: string) => {
-  if (min !== undefined && max !== undefined) return min === max ? `exactly ${min}${unit}` : `${min}–${max}${unit}`;
-  if (min !== undefined) return `at least ${min}${unit}`;
-  if (max !== undefined) return `at most ${max}${unit}`;
+  if (min !== undefined && max !== undefined) return min === max ? `exactly ${number.format(min)}${unit}` : `${number.format(min)}–${number.format(max)}${unit}`;
+  if (min !== undefined) return `at least ${number.format(min)}${unit}`;
+  if (max !== undefined) return `at most ${number.format(max)}${unit}`;
   return null;
 };
 
@@ -148,19 +149,19 @@ export function SchemaView({ schema: raw, label }: { schema: unknown; label: str
         </Text>
       ) : (
         <Table.ScrollContainer minWidth={520}>
-          <Table aria-label={label} verticalSpacing={6} horizontalSpacing="sm" fz="sm" withTableBorder>
+          <Table aria-label={label} verticalSpacing={6} horizontalSpacing="sm" fz="sm" withTableBorder layout="fixed">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Field</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th>Required</Table.Th>
+                <Table.Th w="24%">Field</Table.Th>
+                <Table.Th w="22%">Type</Table.Th>
+                <Table.Th w={100}>Required</Table.Th>
                 <Table.Th>Description</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {rows.map((row) => (
                 <Table.Tr key={row.id}>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>
                     <Box pl={row.depth * 18} style={row.depth > 0 ? { borderLeft: '2px solid var(--mantine-color-default-border)', marginLeft: (row.depth - 1) * 18 + 4, paddingLeft: 12 } : undefined}>
                       {row.alternative ? (
                         <Text span size="sm" fs="italic" c="dimmed">
