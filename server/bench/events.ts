@@ -8,6 +8,7 @@ import type { Latchkey } from '../src/app.js';
 import { linearInbound } from '../src/apps/linear/webhooks.js';
 import { encryptCredentials } from '../src/connections/crypto.js';
 import type { EventsAsk } from './events-worker.js';
+import { profiled, type ProfileSummary } from './profile.js';
 
 /**
  * The events section of `pnpm bench`:
@@ -263,11 +264,19 @@ export interface EventsBench {
   results: Record<string, unknown>;
 }
 
-export async function benchEvents(latchkey: Latchkey, url: string): Promise<EventsBench> {
+/** `profiles`: sample the server while each part runs, write `<dir>/events-*.cpuprofile` and print where the time went. */
+export async function benchEvents(latchkey: Latchkey, url: string, profiles?: string): Promise<EventsBench> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const key = await mintWebhookKey(url);
-  const fan = await fanout(latchkey, url, key, log);
-  const inn = await ingest(latchkey, url, key, log);
+  const summaries: { label: string; summary: ProfileSummary }[] = [];
+  const maybeProfiled = async <T>(name: string, work: () => Promise<T>, count: (result: T) => number): Promise<T> => {
+    if (!profiles) return work();
+    const { result, summary } = await profiled(profiles, name, work, count);
+    summaries.push({ label: name, summary });
+    return result;
+  };
+  const fan = await maybeProfiled('events-fanout', () => fanout(latchkey, url, key, log), (result) => result.produced);
+  const inn = await maybeProfiled('events-ingest', () => ingest(latchkey, url, key, log), (result) => result.latchkey.ok + result.bare.ok);
 
   const problems: string[] = [];
   if (fan.workerUnresponsive) problems.push('events (a): the subscribers\' process did not report within 20 s');
@@ -304,6 +313,12 @@ export async function benchEvents(latchkey: Latchkey, url: string): Promise<Even
     row(['events goal', 'measured', 'target', 'met'], g),
     ...goals.map((goal) => row([goal.goal, goal.shown, goal.target, verdict(goal.met, goal.ratio)], g)),
   ];
+  for (const { label, summary } of summaries) {
+    const share = ({ name, share, usPerRequest }: ProfileSummary['byFunction'][number]) => `${(share * 100).toFixed(1).padStart(5)}% ${usPerRequest.toFixed(1).padStart(8)} us/event  ${name}`;
+    lines.push('', `${label}: profile ${summary.file} (${summary.requests} events/deliveries; wall time, idle included)`);
+    lines.push('  self time by origin:', ...summary.byOrigin.map(share));
+    lines.push('  top functions (self time):', ...summary.byFunction.map(share));
+  }
   if (problems.length > 0) lines.push('', `EVENTS CHECKS FAILED:\n  ${problems.join('\n  ')}`);
   return {
     lines,

@@ -168,6 +168,12 @@ async function main(cleanups: (() => Promise<void>)[]): Promise<boolean> {
   cleanups.push(() => latchkey.close());
   const url = await latchkey.listen();
 
+  if (process.env.BENCH_ONLY === 'events') {
+    const events = await benchEvents(latchkey, url, PROFILE ? join(benchDir, 'profiles') : undefined);
+    process.stdout.write(`${events.lines.join('\n')}\n`);
+    return events.problems.length === 0;
+  }
+
   const key = await mintKey(url);
   const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${key}` };
   const created = await post(url, JSON.stringify({ query: 'mutation { runAction(component: "records.create", input: {collection: "bench", data: {name: "bench"}}) { status output } }' }), headers);
@@ -326,7 +332,7 @@ async function main(cleanups: (() => Promise<void>)[]): Promise<boolean> {
 
   // The events section: fan-out to graphql-ws subscribers and Linear webhook ingest (events.ts).
   process.stdout.write('\n');
-  const events = await benchEvents(latchkey, url);
+  const events = await benchEvents(latchkey, url, PROFILE ? join(benchDir, 'profiles') : undefined);
   problems.push(...events.problems);
   process.stdout.write(`${events.lines.join('\n')}\n`);
 

@@ -8,6 +8,7 @@ import { createPrismaClient } from './db/client.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrator.js';
 import { Notifier } from './db/notifier.js';
+import { EventAppender } from './events/appender.js';
 import { EventFanout } from './events/fanout.js';
 import { KeyUsage } from './keys/usage.js';
 import { KeyVerifier } from './keys/verifier.js';
@@ -61,7 +62,7 @@ export async function createLatchkey(config: Config, options: { logDestination?:
   // After the verifier, so a key change has cleared its cache when open subscriptions re-check it.
   const events = new EventFanout(prisma, log);
   await events.listen(notifier);
-  const services: Services = { config, prisma, log, notifier, keys, keyUsage, events, auth: createAuth(config, prisma, log) };
+  const services: Services = { config, prisma, log, notifier, keys, keyUsage, events, appender: new EventAppender(prisma, log), auth: createAuth(config, prisma, log) };
   const scheduler = new Scheduler(prisma, log, { retentionDays: config.eventRetentionDays });
   scheduler.start();
   const http = createHttpServer(services);

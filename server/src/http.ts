@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import sirv from 'sirv';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { CLIENT_IP_HEADER } from './access/auth.js';
 import { SignInThrottle } from './access/sign-in-throttle.js';
-import type { Services } from './access/context.js';
+import type { Services, SubscriptionSink } from './access/context.js';
 import { createYoga, type Yoga } from './schema/yoga.js';
 import { readiness } from './health.js';
 import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from './body.js';
@@ -84,6 +84,40 @@ export interface HttpApp {
   server: Server;
   yoga: Yoga;
   closeWebSockets(): Promise<void>;
+}
+
+const corked = new Set<Socket>();
+const uncorkAll = () => {
+  for (const socket of corked) socket.uncork();
+  corked.clear();
+};
+
+/**
+ * WebSocket frames sent during one turn of the event loop leave in one write per socket: a
+ * fan-out that hands several events to a thousand subscribers then makes a thousand writes, not
+ * several thousand.
+ */
+function corkForThisTurn(socket: Socket): void {
+  if (corked.has(socket)) return;
+  if (corked.size === 0) setImmediate(uncorkAll);
+  socket.cork();
+  corked.add(socket);
+}
+
+/** Beyond this many unsent bytes on a subscriber's socket, its subscription waits for them to leave. */
+const SUBSCRIPTION_BUFFER_BYTES = 1024 * 1024;
+
+/** graphql-ws `next` messages for subscription `id`, written without graphql-ws's per-message await. */
+function subscriptionSink(socket: WebSocket, id: string): SubscriptionSink {
+  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  return (resultJson) => {
+    if (socket.readyState !== WebSocket.OPEN) return undefined;
+    if (socket.bufferedAmount < SUBSCRIPTION_BUFFER_BYTES) {
+      socket.send(`${prefix}${resultJson}}`);
+      return undefined;
+    }
+    return new Promise<void>((resolve) => socket.send(`${prefix}${resultJson}}`, () => resolve()));
+  };
 }
 
 export function createHttpServer(services: Services): HttpApp {
@@ -168,14 +202,21 @@ export function createHttpServer(services: Services): HttpApp {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const send = ws.send.bind(ws);
+      ws.send = ((...args: Parameters<typeof send>) => {
+        corkForThisTurn(socket);
+        return send(...args);
+      }) as typeof ws.send;
+      wss.emit('connection', ws, req);
+    });
   });
 
   useServer(
     {
       execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
-      onSubscribe: async (ctx, _id, params) => {
+      onSubscribe: async (ctx, id, params) => {
         const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, clientIp: clientIp(ctx.extra.request), headers: fetchHeaders(ctx.extra.request), params });
         let document: DocumentNode;
         let validationErrors: readonly GraphQLError[];
@@ -188,12 +229,14 @@ export function createHttpServer(services: Services): HttpApp {
           throw error;
         }
         if (validationErrors.length > 0) return validationErrors;
+        const contextValue = await enveloped.contextFactory();
+        contextValue.subscriptionSink = subscriptionSink(ctx.extra.socket, id);
         return {
           schema: enveloped.schema,
           operationName: params.operationName,
           document,
           variableValues: params.variables,
-          contextValue: await enveloped.contextFactory(),
+          contextValue,
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
         };
       },

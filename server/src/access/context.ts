@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/client.js';
 import type { Notifier } from '../db/notifier.js';
+import type { EventAppender } from '../events/appender.js';
 import type { EventFanout } from '../events/fanout.js';
 import type { KeyUsage } from '../keys/usage.js';
 import type { KeyRecord, KeyVerifier, Verification } from '../keys/verifier.js';
@@ -25,10 +26,20 @@ export interface Services {
   keys: KeyVerifier;
   keyUsage: KeyUsage;
   events: EventFanout;
+  /** Group-committed appends for events that are not part of another write (inbound webhooks). */
+  appender: EventAppender;
 }
+
+/**
+ * Sends a subscription's next result, already JSON, straight to its WebSocket (set for graphql-ws
+ * subscriptions; see events/shared-execution.ts). Returns a promise when the socket's buffer is
+ * full: the caller waits for it before sending more.
+ */
+export type SubscriptionSink = (resultJson: string) => Promise<void> | undefined;
 
 /** What every resolver receives: the services, and who is calling (each resolved once, on first use). */
 export interface Context extends Services {
+  subscriptionSink?: SubscriptionSink;
   /** The caller's request headers (on WebSockets, those of the upgrade request). */
   headers: Headers;
   clientIp: string | null;

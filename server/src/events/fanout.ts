@@ -5,6 +5,12 @@ import type { Logger } from '../log.js';
 import { EVENTS_CHANNEL, latestSeq, readEvents, type StoredEvent } from './log.js';
 
 const READ_BATCH = 500;
+/**
+ * A team's reads start at most this often: events that arrive closer together are read and handed
+ * out together, so each subscriber's socket gets them in one write. An event after a quiet spell is
+ * read at once.
+ */
+const READ_INTERVAL_MS = 10;
 
 /** One open subscription, as the fan-out sees it. */
 export interface EventSubscriber {
@@ -25,6 +31,8 @@ interface TeamState {
   reading: Promise<void>;
   again: boolean;
   busy: boolean;
+  /** When the last read started (performance.now()). */
+  readAt: number;
 }
 
 /**
@@ -59,7 +67,7 @@ export class EventFanout {
   async subscribe(subscriber: EventSubscriber): Promise<() => void> {
     let state = this.teams.get(subscriber.teamId);
     if (!state) {
-      state = { last: 0n, subscribers: new Set(), reading: Promise.resolve(), again: false, busy: false };
+      state = { last: 0n, subscribers: new Set(), reading: Promise.resolve(), again: false, busy: false, readAt: 0 };
       this.teams.set(subscriber.teamId, state);
       const created = state;
       created.busy = true;
@@ -111,7 +119,12 @@ export class EventFanout {
     }
     state.busy = true;
     state.again = false;
-    state.reading = this.deliverNew(teamId, state)
+    const wait = state.readAt + READ_INTERVAL_MS - performance.now();
+    state.reading = (wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve())
+      .then(() => {
+        state.readAt = performance.now();
+        return this.deliverNew(teamId, state);
+      })
       .catch((error: unknown) => this.log.error({ err: error, teamId }, 'could not read new events'))
       .finally(() => {
         state.busy = false;

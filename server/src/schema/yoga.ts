@@ -7,6 +7,7 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError } from 'graphql';
 import { createYoga as createGraphQLYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { createContext, type Context, type Services } from '../access/context.js';
+import { sharedSubscriptionExecution } from '../events/shared-execution.js';
 import { isLatchkeyError } from './errors.js';
 import { schema } from './index.js';
 
@@ -91,6 +92,7 @@ export function createYoga(services: Services): Yoga {
       costLimitPlugin({ maxCost: LIMITS.cost, ignoreIntrospection: true }),
       maxDirectivesPlugin({ n: LIMITS.directives }),
       contractCodes,
+      sharedSubscriptionExecution,
     ],
   });
 }

@@ -48,10 +48,10 @@ export async function handleWebhook(services: Services, path: string, req: Incom
   const payload = inbound.payload(trigger.component, verification.body);
   if (payload === null) return send(res, 200, { received: true, ignored: true });
 
-  const stored = await prisma.$transaction((tx) =>
-    appendEvent(tx, { teamId: trigger.teamId, triggerId: trigger.id, apiKeyId: trigger.apiKeyId, component: trigger.component, deliveryId: verification.deliveryId, payload }),
-  );
-  send(res, 200, { received: true, duplicate: stored === null });
+  const result = await services.appender.append({ teamId: trigger.teamId, triggerId: trigger.id, apiKeyId: trigger.apiKeyId, component: trigger.component, deliveryId: verification.deliveryId, payload });
+  // Removed while this delivery was on its way: as unknown as it will be on the provider's retry.
+  if ('triggerGone' in result) return send(res, 404, { error: 'Unknown webhook target.' });
+  send(res, 200, { received: true, duplicate: 'duplicate' in result });
 }
 
 /**
