@@ -61,7 +61,9 @@ test('trigger events stream into the live page, once each, across a dropped conn
   const payloadButtons = events.getByRole('button', { name: /payload of the records\.created event/ });
   await expect(payloadButtons).toHaveCount(1, { timeout: 2_000 });
 
-  await expect(events.getByRole('row', { name: /records\.created/ })).toContainText('collection: orders (key Orders service)');
+  const createdRow = events.getByRole('row', { name: /records\.created/ });
+  await expect(createdRow).toContainText('collection: orders');
+  await expect(createdRow).toContainText('key Orders service');
   await payloadButtons.click();
   const payload = page.getByLabel('Payload of the records.created event', { exact: true });
   await expect(payload).toContainText('"sku": "LK-42"');

@@ -51,6 +51,7 @@ test('an owner makes a member admin and back; as a member they see roles without
   // And back to member: roles read-only, no management button at all.
   await role.selectOption('MEMBER');
   await expect(page.getByText(`${member.name}’s role is now Member.`)).toBeVisible();
+  await expect(role).toHaveValue('MEMBER');
   await snap(page, testInfo, 'team');
 
   await memberPage.reload();

@@ -273,10 +273,15 @@ function ConnectionBadge({ state }: { state: LiveState | 'stopped' }) {
   );
 }
 
+/** "collection: orders" */
+function configSummary(trigger: Trigger): string {
+  const config = trigger.config && typeof trigger.config === 'object' ? Object.entries(trigger.config as Record<string, unknown>) : [];
+  return config.map(([name, value]) => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ');
+}
+
 /** "records.created · collection: orders (key Orders service)" */
 function triggerLabel(trigger: Trigger): string {
-  const config = trigger.config && typeof trigger.config === 'object' ? Object.entries(trigger.config as Record<string, unknown>) : [];
-  const summary = config.map(([name, value]) => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ');
+  const summary = configSummary(trigger);
   return `${summary ? `${trigger.component} · ${summary}` : trigger.component} (key ${trigger.apiKeyName})`;
 }
 
@@ -295,7 +300,12 @@ function EventRow({ event, trigger }: { event: TriggerEvent; trigger: Trigger | 
         </Table.Td>
         <Table.Td>
           {trigger ? (
-            <Text size="sm">{triggerLabel(trigger)}</Text>
+            <Stack gap={0}>
+              <Text size="sm">{configSummary(trigger) || 'any'}</Text>
+              <Text size="xs" c="dimmed">
+                key {trigger.apiKeyName}
+              </Text>
+            </Stack>
           ) : (
             <Text size="sm" c="dimmed" fs="italic">
               removed trigger

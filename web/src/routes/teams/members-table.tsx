@@ -1,6 +1,6 @@
 import { Alert, Badge, Button, Group, Modal, NativeSelect, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import { useMutation } from 'urql';
 import type { ResultOf } from '../../graphql';
@@ -92,12 +92,17 @@ export function MembersTable({ members, viewerId }: { members: Member[]; viewerI
 
 function RoleSelect({ teamId, member, roles }: { teamId: string; member: Member; roles: TeamRole[] }) {
   const [{ fetching }, updateRole] = useMutation(UpdateMemberRoleMutation);
+  // The choice stays on screen until the refreshed member list confirms it (or the change fails).
+  const [chosen, setChosen] = useState<TeamRole | null>(null);
+  useEffect(() => setChosen(null), [member.role]);
   const who = member.user.name || member.user.email;
 
   const change = async (role: TeamRole) => {
     if (role === member.role) return;
+    setChosen(role);
     const result = await updateRole({ teamId, memberId: member.id, role }, membersChanged);
     if (result.error) {
+      setChosen(null);
       notifications.show({ color: 'red', title: `Could not change ${who}’s role`, message: apiError(result.error).message });
       return;
     }
@@ -109,7 +114,7 @@ function RoleSelect({ teamId, member, roles }: { teamId: string; member: Member;
       aria-label={`Role of ${who}`}
       size="xs"
       w={120}
-      value={member.role}
+      value={chosen ?? member.role}
       disabled={fetching}
       data={roles.map((role) => ({ value: role, label: roleLabel(role) }))}
       onChange={(event) => void change(event.currentTarget.value as TeamRole)}
