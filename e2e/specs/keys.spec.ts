@@ -128,7 +128,7 @@ test.describe('API keys', () => {
     expect(revoked.status).toBe(401);
     expect(revoked.code).toBe('UNAUTHENTICATED');
 
-    await page.getByRole('link', { name: 'API keys' }).first().click();
+    await page.getByRole('main').getByRole('link', { name: 'API keys' }).click();
     const row = keysTable(page).getByRole('row', { name: /Importer/ });
     await expect(row).toContainText(/revoked/i);
     await page.locator('label', { hasText: /^Active$/ }).click();
