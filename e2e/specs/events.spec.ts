@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page, type WebSocketRoute } from '@playwright/test';
-import { createTeam, fillSignUp, newUser, snap } from './support.js';
+import { createTeam, fillSignIn, fillSignUp, newUser, snap } from './support.js';
 
 /** A management call with the page's session cookie (and the console's origin, as the server requires). */
 async function manage(page: Page, baseURL: string, query: string, variables: Record<string, unknown>) {
@@ -96,5 +96,14 @@ test('trigger events stream into the live page, once each, across a dropped conn
   await expect(page.getByText('Live', { exact: true })).toBeVisible();
   await page.getByRole('combobox', { name: 'Component' }).click();
   await page.getByRole('option', { name: 'records.created' }).click();
+  await expect(payloadButtons).toHaveCount(1);
+
+  // Signed out elsewhere: the open stream ends, and the page asks to sign in, then comes back here.
+  const signOut = await page.request.post('/api/auth/sign-out', { headers: { origin: baseURL }, data: {} });
+  expect(signOut.ok()).toBe(true);
+  await expect(page).toHaveURL(/\/sign-in\?next=/, { timeout: 20_000 });
+  await fillSignIn(page, owner.email, owner.password);
+  await expect(page).toHaveURL(new RegExp(`/teams/${teamId}/events\\?component=records\\.created$`));
+  await expect(page.getByText('Live', { exact: true })).toBeVisible();
   await expect(payloadButtons).toHaveCount(1);
 });
