@@ -1,11 +1,13 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { Webhook } from 'standardwebhooks';
 import WebSocket from 'ws';
 
 /**
  * The events bench's clients, in their own process so the server's process does only the server's
  * work: `subscribe` opens graphql-ws subscribers (raw `ws`, the graphql-transport-ws protocol) and
- * times each event from the producer's stamp to its arrival; `ingest` posts signed Linear
+ * times each event from the producer's stamp to its arrival; `produce` posts signed Standard
+ * Webhooks deliveries at a fixed rate (stamped just before each POST); `ingest` posts signed Linear
  * deliveries in a closed loop and times each acknowledgement.
  */
 export type EventsAsk =
@@ -13,6 +15,7 @@ export type EventsAsk =
   | { kind: 'count' }
   | { kind: 'report' }
   | { kind: 'close' }
+  | { kind: 'produce'; url: string; signingSecret: string; rate: number; seconds: number; maxInFlight: number }
   | { kind: 'ingest'; url: string; secret: string; connections: number; seconds: number; teamId: string };
 
 const QUERY = 'subscription ($triggerId: ID) { triggerEvents(triggerId: $triggerId) { payload } }';
@@ -91,6 +94,48 @@ function openSubscriber(wsUrl: string, key: string, triggerId: string): Promise<
 }
 let closing = false;
 
+// ---- fan-out producer ----
+async function produce(ask: Extract<EventsAsk, { kind: 'produce' }>) {
+  const signer = new Webhook(ask.signingSecret);
+  const agent = new Agent({ keepAlive: true, maxSockets: ask.maxInFlight });
+  const target = new URL(ask.url);
+  let produced = 0;
+  let failures = 0;
+  const inFlight = new Set<Promise<void>>();
+  const total = ask.rate * ask.seconds;
+  const start = performance.now();
+  const stopAt = start + ask.seconds * 1000;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  for (let n = 0; n < total && performance.now() < stopAt; n++) {
+    const wait = start + (n * 1000) / ask.rate - performance.now();
+    if (wait > 1) await sleep(wait);
+    while (inFlight.size >= ask.maxInFlight) await Promise.race(inFlight);
+    const webhookId = `msg_${n}`;
+    const t = Date.now();
+    const body = JSON.stringify({ n, t });
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'webhook-id': webhookId, 'webhook-timestamp': String(Math.floor(t / 1000)), 'webhook-signature': signer.sign(webhookId, new Date(t), body) };
+    const sent: Promise<void> = new Promise<void>((resolve) => {
+      const req = request({ agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) produced++;
+          else failures++;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        failures++;
+        resolve();
+      });
+      req.end(body);
+    }).finally(() => inFlight.delete(sent));
+    inFlight.add(sent);
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  return { produced, failures, seconds: (performance.now() - start) / 1000 };
+}
+
 // ---- ingest load ----
 async function ingest(ask: Extract<EventsAsk, { kind: 'ingest' }>) {
   const agent = new Agent({ keepAlive: true, maxSockets: ask.connections });
@@ -164,6 +209,8 @@ process.on('message', async (ask: EventsAsk) => {
       closing = true;
       await Promise.all(sockets.map((socket) => new Promise((resolve) => (socket.once('close', resolve), socket.close()))));
       reply({ kind: 'closed' });
+    } else if (ask.kind === 'produce') {
+      reply({ kind: 'produced', ...(await produce(ask)) });
     } else if (ask.kind === 'ingest') {
       reply({ kind: 'ingested', ...(await ingest(ask)) });
     }
