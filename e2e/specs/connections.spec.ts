@@ -127,7 +127,7 @@ test('an owner connects Linear and Notion, tests them, and deletes one with the 
   expect(after.team.apiKey.triggers).toEqual([]);
 });
 
-test('the OAuth alternative of Linear records the scopes it was given', async ({ page }) => {
+test('the form follows each app’s schema; the OAuth alternative of Linear records the scopes it was given', async ({ page }, testInfo) => {
   const owner = newUser('owner');
   await page.goto('/sign-up');
   await fillSignUp(page, owner);
@@ -138,6 +138,15 @@ test('the OAuth alternative of Linear records the scopes it was given', async ({
   await page.goto(`/teams/${teamId}/connections`);
   await page.getByRole('button', { name: 'New connection' }).click();
   const dialog = page.getByRole('dialog', { name: 'New connection' });
+
+  // Each app's form follows its schema: SMTP asks for typed fields with their defaults.
+  await chooseApp(page, 'Email (SMTP)');
+  await expect(dialog.getByRole('textbox', { name: 'SMTP host' })).toBeVisible();
+  await expect(dialog.getByRole('textbox', { name: 'Port' })).toHaveValue('587');
+  await expect(dialog.getByRole('switch', { name: 'TLS from the start' })).not.toBeChecked();
+  await expect(dialog.getByRole('textbox', { name: 'Password', exact: true })).toHaveAttribute('type', 'password');
+  await snap(page, testInfo, 'connection-create-smtp');
+
   await chooseApp(page, 'Linear');
   await dialog.getByRole('textbox', { name: 'Name' }).fill('Linear read-only');
   await dialog.getByRole('radio', { name: 'OAuth access token' }).click();

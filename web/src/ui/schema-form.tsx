@@ -40,15 +40,22 @@ export function initialValues(schema: JsonSchema): SchemaValues {
   return values;
 }
 
+/** A required string the schema lets be empty (e.g. an SMTP username for a server without sign-in). */
+const mayBeEmpty = (property: JsonSchema) => schemaTypes(property).includes('string') && !property.enum && !property.minLength;
+
 const isBlank = (value: unknown) => value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
 
 /** The JSON to send: only the properties of `schema` (the chosen alternative), blanks left out. */
 export function collectValues(schema: JsonSchema, values: SchemaValues): SchemaValues {
   const result: SchemaValues = {};
+  const required = new Set(schema.required ?? []);
   for (const [key, raw] of Object.entries(schema.properties ?? {})) {
     const property = asSchema(raw);
     const value = values[key];
-    if (isBlank(value)) continue;
+    if (isBlank(value)) {
+      if (required.has(key) && mayBeEmpty(property)) result[key] = '';
+      continue;
+    }
     if (property.properties && typeof value === 'object' && !Array.isArray(value)) {
       const nested = collectValues(property, value as SchemaValues);
       if (Object.keys(nested).length > 0) result[key] = nested;
@@ -69,7 +76,7 @@ export function validateValues(schema: JsonSchema, values: SchemaValues, prefix 
     const value = values[key];
     const label = propertyLabel(key, property);
     if (isBlank(value)) {
-      if (required.has(key) && property.type !== 'boolean') errors[path] = `${label} is required.`;
+      if (required.has(key) && property.type !== 'boolean' && !mayBeEmpty(property)) errors[path] = `${label} is required.`;
       continue;
     }
     if (property.properties && typeof value === 'object') {
@@ -251,7 +258,7 @@ interface FieldProps {
 }
 
 function Field({ name, property, required, value, onChange, error, disabled }: FieldProps) {
-  const common = { label: propertyLabel(name, property), description: property.description, required, error, disabled };
+  const common = { label: propertyLabel(name, property), description: property.description, required: required && !mayBeEmpty(property), error, disabled };
   const types = schemaTypes(property);
   const items = property.items && typeof property.items === 'object' ? asSchema(property.items) : null;
 
