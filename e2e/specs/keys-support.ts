@@ -111,3 +111,4 @@ export async function takeRevealedKey(page: Page, beforeClosing?: (secret: strin
 
 export const RECORDS_CREATE = `mutation Run($input: JSON!) { runAction(component: "records.create", input: $input) { status output error { code message } } }`;
 export const API_KEY_INFO = `{ apiKeyInfo { id name } }`;
+export const REGISTER_RECORDS_TRIGGER = `mutation { registerTrigger(component: "records.created", config: { collection: "orders" }) { trigger { id } } }`;

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import {
   API_KEY_INFO,
   RECORDS_CREATE,
+  REGISTER_RECORDS_TRIGGER,
   createLinearConnectionInConsole,
   fillKeyForm,
   keyGraphQL,
@@ -41,7 +42,7 @@ test.describe('API keys', () => {
       await snap(page, testInfo, 'key-reveal');
       await page.getByRole('button', { name: 'Copy' }).click();
       await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
-      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
+      expect(await page.evaluate('navigator.clipboard.readText()')).toBe(shown);
     });
 
     const row = keysTable(page).getByRole('row', { name: /Billing service/ });
@@ -92,24 +93,29 @@ test.describe('API keys', () => {
     await expect(page.getByRole('heading', { name: 'No API keys yet' })).toBeVisible();
   });
 
-  test('regenerating kills the old secret, revoking kills the new one, and the list follows', async ({ page, request }, testInfo) => {
+  test('regenerating kills the old secret, revoking kills the new one and its triggers, and the list follows', async ({ page, request }, testInfo) => {
     const owner = newUser('owner');
     const teamId = await signUpWithTeam(page, owner, `Keys ${owner.email.slice(6, 14)}`);
     await openCreateKey(page, teamId);
-    await fillKeyForm(page, { name: 'Importer', scopes: ['Read', 'Write'], grants: [{ app: 'Records', components: ['records.create'] }] });
+    await fillKeyForm(page, { name: 'Importer', scopes: ['Read', 'Write'], grants: [{ app: 'Records', components: ['records.create', 'records.created'] }] });
     await page.getByRole('button', { name: 'Create API key' }).click();
     const first = await takeRevealedKey(page);
     expect((await keyGraphQL(request, first, API_KEY_INFO)).status).toBe(200);
 
     await keysTable(page).getByRole('link', { name: 'Importer' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Importer' })).toBeVisible();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('textbox', { name: 'Name' }).fill('Orders importer');
+    await snap(page, testInfo, 'key-edit');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Orders importer' })).toBeVisible();
+
     await page.getByRole('button', { name: 'Regenerate' }).click();
     const regenerate = page.getByRole('dialog', { name: /Regenerate/ });
     await expect(regenerate.getByRole('combobox', { name: 'Grace period' })).toHaveValue('0');
     await regenerate.getByRole('button', { name: 'Regenerate key' }).click();
     const second = await takeRevealedKey(page);
     expect(second).not.toBe(first);
-    expect(second.slice(0, 20)).not.toBe(first.slice(0, 20));
 
     const old = await keyGraphQL(request, first, API_KEY_INFO);
     expect(old.status).toBe(401);
@@ -118,18 +124,24 @@ test.describe('API keys', () => {
     await expect(page.getByText(`lk_…${second.slice(-4)}`)).toBeVisible();
     expect(await page.content()).not.toContain(second);
 
+    const registered = await keyGraphQL(request, second, REGISTER_RECORDS_TRIGGER);
+    expect(registered.code).toBeNull();
+    await page.reload();
+    await expect(page.getByRole('table', { name: 'Triggers' })).toContainText('records.created');
+
     await page.getByRole('button', { name: 'Revoke' }).click();
     const revoke = page.getByRole('dialog', { name: /Revoke/ });
-    await expect(revoke).toContainText('no triggers');
+    await expect(revoke.getByRole('list', { name: 'Triggers removed' })).toContainText('records.created');
     await revoke.getByRole('button', { name: 'Revoke key' }).click();
     await expect(revoke).toBeHidden();
     await expect(page.getByRole('button', { name: 'Revoke' })).toHaveCount(0);
+    await expect(page.getByText('This key has registered no triggers.')).toBeVisible();
     const revoked = await keyGraphQL(request, second, API_KEY_INFO);
     expect(revoked.status).toBe(401);
     expect(revoked.code).toBe('UNAUTHENTICATED');
 
     await page.getByRole('main').getByRole('link', { name: 'API keys' }).click();
-    const row = keysTable(page).getByRole('row', { name: /Importer/ });
+    const row = keysTable(page).getByRole('row', { name: /Orders importer/ });
     await expect(row).toContainText(/revoked/i);
     await page.locator('label', { hasText: /^Active$/ }).click();
     await expect(page.getByRole('radio', { name: 'Active' })).toBeChecked();

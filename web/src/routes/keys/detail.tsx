@@ -81,7 +81,7 @@ function KeyDetail({ team, detail, apiKey, listPath }: { team: Team; detail: Det
     return (
       <Stack gap="lg" maw={1100}>
         <Header apiKey={apiKey} listPath={listPath} crumb="Edit" />
-        <KeyForm teamId={team.id} initial={apiKey} submitLabel="Save changes" onSubmit={update} onCancel={() => setEditing(false)} />
+        <KeyForm teamId={team.id} initial={apiKey} triggers={detail.triggers} submitLabel="Save changes" onSubmit={update} onCancel={() => setEditing(false)} />
       </Stack>
     );
   }
@@ -131,7 +131,19 @@ function KeyDetail({ team, detail, apiKey, listPath }: { team: Team; detail: Det
         <Text size="sm" c="dimmed">
           {usageSummary(apiKey.usage)}
         </Text>
-        <UsageChart days={apiKey.usage} width={560} height={80} />
+        <Stack gap={4} maw={560}>
+          <UsageChart days={apiKey.usage} width={560} height={80} />
+          {apiKey.usage.length > 0 && (
+            <Group justify="space-between" aria-hidden>
+              <Text size="xs" c="dimmed">
+                {formatDate(`${apiKey.usage[0]!.day}T12:00:00Z`)}
+              </Text>
+              <Text size="xs" c="dimmed">
+                Today (UTC)
+              </Text>
+            </Group>
+          )}
+        </Stack>
       </Section>
 
       <Section title="Grants" id="key-grants">

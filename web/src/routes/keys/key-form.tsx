@@ -28,6 +28,8 @@ interface KeyFormProps {
   teamId: string;
   /** The key being edited; a new key when absent. */
   initial?: KeySummary;
+  /** The key's triggers (editing): removing an app from the grants removes its triggers, so the form says so. */
+  triggers?: { component: string }[];
   submitLabel: string;
   /** Saves; resolves with the server's error when nothing was saved. */
   onSubmit: (input: KeyFormInput) => Promise<CombinedError | null>;
@@ -40,7 +42,7 @@ const connectionLabel = (connection: TeamConnection) =>
   `${connection.name} (${CONNECTION_STATUS[connection.status]}; ${connection.grantedPermissions.length > 0 ? connection.grantedPermissions.join(', ') : 'no permissions'})`;
 
 /** Name, scopes, expiry and grants of a key: the same form creates and edits. */
-export function KeyForm({ teamId, initial, submitLabel, onSubmit, onCancel }: KeyFormProps) {
+export function KeyForm({ teamId, initial, triggers = [], submitLabel, onSubmit, onCancel }: KeyFormProps) {
   const [options, refetch] = useQuery({ query: KeyFormOptionsQuery, variables: { teamId }, requestPolicy: 'cache-and-network' });
   const [name, setName] = useState(initial?.name ?? '');
   const [scopes, setScopes] = useState<KeyScope[]>(initial?.scopes ?? ['READ']);
@@ -78,6 +80,10 @@ export function KeyForm({ teamId, initial, submitLabel, onSubmit, onCancel }: Ke
     });
 
   const chosenApps = catalog.filter((app) => chosen.includes(app.key));
+  const lostTriggers = triggers.filter((trigger) => {
+    const app = trigger.component.split('.')[0]!;
+    return !chosen.includes(app) || !grantOf(app).components.includes(trigger.component);
+  });
 
   const validate = (): Record<string, string> => {
     const found: Record<string, string> = {};
@@ -225,6 +231,12 @@ export function KeyForm({ teamId, initial, submitLabel, onSubmit, onCancel }: Ke
           />
         ))}
 
+        {lostTriggers.length > 0 && (
+          <Alert color="yellow" variant="light" title="Saving removes triggers">
+            This key no longer grants {[...new Set(lostTriggers.map((trigger) => trigger.component))].join(', ')}: its {lostTriggers.length === 1 ? 'trigger' : `${lostTriggers.length} triggers`} of{' '}
+            {lostTriggers.length === 1 ? 'that component is' : 'those components are'} removed with their stored events when you save.
+          </Alert>
+        )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel} disabled={saving}>
             Cancel
