@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildSchema, getNamedType, isObjectType, type GraphQLNamedType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribe, subscribers } from './subscriptions.js';
 import { addMember, ALL_RECORDS, createKey, createTeam, RUN_ACTION, startTestServer, withKey, type TestKey, type TestServer, type TestUser } from './harness.js';
@@ -361,5 +364,33 @@ describe('member management', () => {
     await subscription.until(() => subscription.completed());
     expect(subscription.items).toHaveLength(0);
     expect(subscription.errors[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+describe('which key registered a trigger', () => {
+  it('names the key on the team triggers list, for a MEMBER too', async () => {
+    const key = await createKey(server, admin, teamId, { name: 'ingest worker', apps: [{ app: 'records', components: [...ALL_RECORDS, 'records.created'] }] });
+    const triggerId = await register(key, 'records.created', 'named');
+    const listed = await as(member)('query ($id: ID!) { team(id: $id) { triggers { id apiKeyId apiKeyName } } }', { id: teamId });
+    expect(listed.data!.team.triggers).toContainEqual({ id: triggerId, apiKeyId: key.id, apiKeyName: 'ingest worker' });
+    // A key asking about its own triggers learns only what apiKeyInfo already tells it.
+    const runtime = await withKey(server, key.secret)('{ triggers { id apiKeyId apiKeyName } apiKeyInfo { id name } }');
+    expect(runtime.data?.triggers).toEqual([{ id: triggerId, apiKeyId: runtime.data?.apiKeyInfo.id, apiKeyName: runtime.data?.apiKeyInfo.name }]);
+  });
+
+  it('reaches no management type from any runtime (@apiKey) field of the printed schema', () => {
+    const schema = buildSchema(readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'));
+    const roots = [schema.getQueryType()!, schema.getMutationType()!, schema.getSubscriptionType()!].flatMap((type) =>
+      Object.values(type.getFields()).filter((field) => field.astNode?.directives?.some((directive) => directive.name.value === 'apiKey')),
+    );
+    const reached = new Set<string>();
+    const visit = (type: GraphQLNamedType) => {
+      if (reached.has(type.name)) return;
+      reached.add(type.name);
+      if (isObjectType(type)) for (const field of Object.values(type.getFields())) visit(getNamedType(field.type));
+    };
+    roots.forEach((field) => visit(getNamedType(field.type)));
+    expect(reached.has('Trigger')).toBe(true);
+    for (const management of ['ApiKey', 'User', 'Team', 'TeamMember', 'Invitation', 'Connection', 'AuditEntry', 'KeyUsageDay']) expect(reached, management).not.toContain(management);
   });
 });

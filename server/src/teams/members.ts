@@ -7,11 +7,11 @@ import { errors } from '../schema/errors.js';
 type Tx = Prisma.TransactionClient;
 
 /**
- * Member changes of one team run one at a time (the team row is locked to commit), so two owners
+ * Member changes of one team run one at a time (a team advisory lock held to commit), so two owners
  * demoting each other at once cannot leave the team without an owner.
  */
 async function lockedTeam(tx: Tx, viewer: Viewer, teamId: string, memberId: string) {
-  await tx.$queryRaw`SELECT "id" FROM "team" WHERE "id" = ${teamId} FOR UPDATE`;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`members:${teamId}`}, 0))`;
   const [actor, target] = await Promise.all([
     tx.member.findUnique({ where: { teamId_userId: { teamId, userId: viewer.userId } }, select: { role: true } }),
     tx.member.findFirst({ where: { id: memberId, teamId }, include: { user: true } }),

@@ -13,6 +13,14 @@ export const TriggerRef = builder.prismaObject('Trigger', {
     status: t.field({ type: TriggerStatusEnum, resolve: (trigger) => trigger.status }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     lastEventAt: t.expose('lastEventAt', { type: 'DateTime', nullable: true }),
+    // Not the ApiKey itself: Trigger is also answered to API keys, which must not reach management
+    // types. A key only ever sees its own triggers, so these are its own id and name.
+    apiKeyId: t.exposeID('apiKeyId', { description: 'The key that registered this trigger.' }),
+    apiKeyName: t.string({
+      description: 'The name of the key that registered this trigger.',
+      select: { apiKey: { select: { name: true } } },
+      resolve: (trigger) => trigger.apiKey.name,
+    }),
   }),
 });
 
