@@ -92,6 +92,15 @@ describe('many deliveries at once', () => {
     expect(await server.latchkey.services.prisma.triggerEvent.count({ where: { triggerId: trigger.id } })).toBe(0);
   });
 
+  it('answers 404 to deliveries once the trigger is removed, even right after a delivery was accepted', async () => {
+    const { trigger, inboundUrl, signingSecret } = await registerWebhook();
+    expect((await post(inboundUrl, signingSecret, 'msg_before', '{}')).status).toBe(200);
+    const removed = await withKey(server, key.secret)('mutation ($id: ID!) { removeTrigger(id: $id) }', { id: trigger.id });
+    expect(removed.errors).toBeUndefined();
+    expect((await post(inboundUrl, signingSecret, 'msg_after', '{}')).status).toBe(404);
+    expect(await server.latchkey.services.prisma.triggerEvent.count({ where: { triggerId: trigger.id } })).toBe(0);
+  });
+
   it("never writes an event under another team's trigger", async () => {
     const { trigger } = await registerWebhook();
     const otherTeam = await createTeam(server, admin, 'Other');

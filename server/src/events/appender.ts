@@ -75,7 +75,7 @@ export class EventAppender {
 
   /**
    * One statement, committed on its own: takes the team's lock, inserts every event whose trigger
-   * still exists (a redelivery of a stored delivery id is skipped), stamps the triggers' lastEventAt
+   * still exists in this team and is ACTIVE (a redelivery of a stored delivery id is skipped), stamps the triggers' lastEventAt
    * and notifies the fan-out once.
    */
   private async write(teamId: string, batch: Pending[]): Promise<Map<string, StoredEvent | 'duplicate' | 'gone'>> {
@@ -85,7 +85,7 @@ export class EventAppender {
     const rows = await this.prisma.$queryRawUnsafe<(StoredEvent & { present: boolean })[]>(
       `WITH team_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtextextended($1, 0)) AS locked),
        input AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(ord int, id text, "triggerId" text, "apiKeyId" text, component text, "deliveryId" text, payload jsonb)),
-       present AS (SELECT input.* FROM input JOIN "trigger" t ON t."id" = input."triggerId" AND t."teamId" = $3),
+       present AS (SELECT input.* FROM input JOIN "trigger" t ON t."id" = input."triggerId" AND t."teamId" = $3 AND t."status" = 'ACTIVE'),
        inserted AS (
          INSERT INTO "trigger_event" ("id", "teamId", "triggerId", "apiKeyId", "component", "deliveryId", "payload")
          SELECT present."id", $3, present."triggerId", present."apiKeyId", present."component", present."deliveryId", COALESCE(present."payload", 'null'::jsonb)

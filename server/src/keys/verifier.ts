@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../db/client.js';
 import type { Notifier } from '../db/notifier.js';
 import type { ApiKeyScope } from '../catalog/define.js';
+import { Lru } from '../util/lru.js';
 import { hashKey, isWellFormedKey } from './format.js';
 import type { KeyUsage } from './usage.js';
 
@@ -26,34 +27,6 @@ export interface KeyRecord {
 }
 
 export type Verification = { ok: true; key: KeyRecord } | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired' };
-
-/** A Map that forgets its least recently used entries beyond `max`. */
-class Lru<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly max: number) {}
-  get(key: K): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
-  }
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
-  }
-  delete(key: K): void {
-    this.map.delete(key);
-  }
-  clear(): void {
-    this.map.clear();
-  }
-  entries(): [K, V][] {
-    return [...this.map.entries()];
-  }
-}
 
 /**
  * The key-verification hot path. Format and checksum are checked with no I/O; then a bounded cache

@@ -5,6 +5,7 @@ import { linearInbound } from '../apps/linear/webhooks.js';
 import { notionComponentFor, notionConfigMatches, notionPayload, readNotionDelivery } from '../apps/notion/webhooks.js';
 import { CredentialsUnreadableError, decryptCredentials, encryptCredentials } from '../connections/crypto.js';
 import { appendEvent } from '../events/log.js';
+import { Lru } from '../util/lru.js';
 import { handleClerk } from './clerk.js';
 import { readDelivery, send, type InboundWebhook } from './delivery.js';
 
@@ -27,21 +28,10 @@ export async function handleWebhook(services: Services, path: string, req: Incom
   if (!raw) return;
   if (!inbound) return handleNotion(services, triggerId, raw, req, res);
 
-  const { prisma, config, log } = services;
-  const trigger = await prisma.trigger.findFirst({
-    where: { id: triggerId, status: 'ACTIVE', component: { startsWith: `${inbound.app}.` } },
-    select: { id: true, teamId: true, apiKeyId: true, component: true, secretKeyId: true, secretCiphertext: true },
-  });
-  if (!trigger?.secretKeyId || !trigger.secretCiphertext) return send(res, 404, { error: 'Unknown webhook target.' });
-
-  let secret: string;
-  try {
-    secret = decryptCredentials<string>([config.encryptionKey, ...config.retiredEncryptionKeys], { keyId: trigger.secretKeyId, ciphertext: trigger.secretCiphertext });
-  } catch (error) {
-    if (!(error instanceof CredentialsUnreadableError)) throw error;
-    log.error({ triggerId: trigger.id, reason: error.message }, 'trigger signing secret unreadable');
-    return send(res, 500, { error: 'Internal error.' });
-  }
+  const trigger = await signedTrigger(services, inbound, triggerId);
+  if (trigger === 'unreadable') return send(res, 500, { error: 'Internal error.' });
+  if (!trigger) return send(res, 404, { error: 'Unknown webhook target.' });
+  const { secret } = trigger;
 
   const verification = inbound.verify(raw, req.headers, secret, Date.now());
   if (!verification.ok) return send(res, verification.status, { error: verification.error });
@@ -52,6 +42,44 @@ export async function handleWebhook(services: Services, path: string, req: Incom
   // Removed while this delivery was on its way: as unknown as it will be on the provider's retry.
   if ('triggerGone' in result) return send(res, 404, { error: 'Unknown webhook target.' });
   send(res, 200, { received: true, duplicate: 'duplicate' in result });
+}
+
+interface SignedTrigger {
+  id: string;
+  teamId: string;
+  apiKeyId: string;
+  component: string;
+  secret: string;
+}
+
+/**
+ * An ACTIVE trigger's row and opened signing secret, kept a short while: a provider sending a burst
+ * then costs one lookup, not one per delivery. What a trigger keeps never changes (a new secret is a
+ * new trigger), and the append checks again, in its own statement, that the trigger is still there
+ * and ACTIVE, so one removed meanwhile still answers 404.
+ */
+const signedTriggers = new Lru<string, { trigger: SignedTrigger; until: number }>(10_000);
+const SIGNED_TRIGGER_TTL_MS = 60_000;
+
+async function signedTrigger(services: Services, inbound: InboundWebhook, triggerId: string): Promise<SignedTrigger | 'unreadable' | null> {
+  const cached = signedTriggers.get(triggerId);
+  if (cached && cached.until > Date.now() && cached.trigger.component.startsWith(`${inbound.app}.`)) return cached.trigger;
+  const { prisma, config, log } = services;
+  const row = await prisma.trigger.findFirst({
+    where: { id: triggerId, status: 'ACTIVE', component: { startsWith: `${inbound.app}.` } },
+    select: { id: true, teamId: true, apiKeyId: true, component: true, secretKeyId: true, secretCiphertext: true },
+  });
+  if (!row?.secretKeyId || !row.secretCiphertext) return null;
+  try {
+    const secret = decryptCredentials<string>([config.encryptionKey, ...config.retiredEncryptionKeys], { keyId: row.secretKeyId, ciphertext: row.secretCiphertext });
+    const trigger = { id: row.id, teamId: row.teamId, apiKeyId: row.apiKeyId, component: row.component, secret };
+    signedTriggers.set(triggerId, { trigger, until: Date.now() + SIGNED_TRIGGER_TTL_MS });
+    return trigger;
+  } catch (error) {
+    if (!(error instanceof CredentialsUnreadableError)) throw error;
+    log.error({ triggerId: row.id, reason: error.message }, 'trigger signing secret unreadable');
+    return 'unreadable';
+  }
 }
 
 /**
