@@ -70,7 +70,7 @@ test.describe('API keys', () => {
     await snap(page, testInfo, 'key-detail');
   });
 
-  test('granting linear.createIssue through a read-only connection shows the server’s refusal at the connection and saves nothing', async ({ page }) => {
+  test('granting linear.createIssue through a read-only connection shows the server’s refusal at the connection and saves nothing', async ({ page }, testInfo) => {
     const owner = newUser('owner');
     const teamId = await signUpWithTeam(page, owner, `Keys ${owner.email.slice(6, 14)}`);
     await createLinearConnectionInConsole(page, teamId, { name: 'Linear read-only', accessToken: FAKE_LINEAR.readOnlyToken, scopes: ['read'] });
@@ -87,6 +87,7 @@ test.describe('API keys', () => {
     await expect(select).toHaveAttribute('aria-invalid', 'true');
     await expect(select).toHaveAccessibleDescription(/lacks the permission write/);
     await expect(page.getByRole('alert')).toContainText('Nothing was saved');
+    await snap(page, testInfo, 'key-create-refused');
     await expect(page.getByLabel('New API key')).toHaveCount(0);
 
     await page.goto(`/teams/${teamId}/keys`);
@@ -135,7 +136,9 @@ test.describe('API keys', () => {
     await revoke.getByRole('button', { name: 'Revoke key' }).click();
     await expect(revoke).toBeHidden();
     await expect(page.getByRole('button', { name: 'Revoke' })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Regenerate' })).toHaveCount(0);
     await expect(page.getByText('This key has registered no triggers.')).toBeVisible();
+    await snap(page, testInfo, 'key-detail-revoked');
     const revoked = await keyGraphQL(request, second, API_KEY_INFO);
     expect(revoked.status).toBe(401);
     expect(revoked.code).toBe('UNAUTHENTICATED');

@@ -94,13 +94,15 @@ function KeyDetail({ team, detail, apiKey, listPath }: { team: Team; detail: Det
             <Button variant="default" onClick={() => setEditing(true)}>
               Edit
             </Button>
-            <Button variant="default" onClick={() => setDialog('regenerate')}>
-              Regenerate
-            </Button>
             {apiKey.status !== 'REVOKED' && (
-              <Button variant="light" color="red" onClick={() => setDialog('revoke')}>
-                Revoke
-              </Button>
+              <>
+                <Button variant="default" onClick={() => setDialog('regenerate')}>
+                  Regenerate
+                </Button>
+                <Button variant="light" color="red" onClick={() => setDialog('revoke')}>
+                  Revoke
+                </Button>
+              </>
             )}
             <Button variant="filled" color="red" onClick={() => setDialog('delete')}>
               Delete
