@@ -1,6 +1,6 @@
 import type { Client as WsClient } from 'graphql-ws';
 import { createContext, createElement, useCallback, useContext, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { cacheExchange, fetchExchange, mapExchange, Provider, subscriptionExchange, type Client, createClient, type CombinedError, type Operation, type SubscriptionForwarder } from 'urql';
+import { cacheExchange, fetchExchange, mapExchange, Provider, subscriptionExchange, type Client, createClient, type CombinedError, type ExecutionResult, type Operation, type SubscriptionForwarder } from 'urql';
 import { signInPath } from './session';
 
 /** Where the live connection stands: no subscription open, first connection, connected, or lost and retrying. */
@@ -61,23 +61,31 @@ class LiveConnection {
     subscribe: (sink) => {
       let release: (() => void) | null = null;
       let done = false;
+      const finish = () => {
+        if (done) return false;
+        done = true;
+        this.open -= 1;
+        return true;
+      };
       this.open += 1;
       if (this.state === 'idle') this.setState('connecting');
       this.load().then(
         (client) => {
           if (done || this.disposed) return;
-          release = client.subscribe({ query: request.query ?? '', variables: request.variables, operationName: request.operationName }, sink);
+          release = client.subscribe(
+            { query: request.query ?? '', variables: request.variables, operationName: request.operationName },
+            {
+              next: (value) => sink.next(value as ExecutionResult),
+              error: (error) => finish() && sink.error(error),
+              complete: () => finish() && sink.complete(),
+            },
+          );
         },
-        (error: unknown) => {
-          if (!done) sink.error(error);
-        },
+        (error: unknown) => finish() && sink.error(error),
       );
       return {
         unsubscribe: () => {
-          if (done) return;
-          done = true;
-          this.open -= 1;
-          release?.();
+          if (finish()) release?.();
         },
       };
     },
