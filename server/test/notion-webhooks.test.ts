@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeNotion, type FakeNotion } from './fakes/notion.js';
-import { createKey, createTeam, startTestServer, withKey, type TestServer, type TestUser } from './harness.js';
+import { addMember, createKey, createTeam, startTestServer, withKey, type TestServer, type TestUser } from './harness.js';
 import { subscribe, subscribers } from './subscriptions.js';
 
 const REGISTER = 'mutation ($component: String!, $config: JSON) { registerTrigger(component: $component, config: $config) { trigger { id component config status } inboundUrl signingSecret } }';
@@ -189,6 +189,37 @@ describe('Notion triggers: POST /webhooks/notion/:connectionId', () => {
     expect(ungranted.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const row = await server.latchkey.services.prisma.trigger.findUniqueOrThrow({ where: { id: trigger.id } });
     expect(row.connectionId).toBe(connectionId);
+  });
+
+  it('accepts a new handshake only after an admin resets the webhook; members cannot', async () => {
+    const connectionId = await connect('Notion resubscribed');
+    const url = `${server.url}/webhooks/notion/${connectionId}`;
+    const key = await createKey(server, admin, teamId, { apps: [{ app: 'notion', connectionId, components: COMPONENTS }] });
+    const trigger = await register(key.secret, 'notion.pageCreated');
+    const { verificationToken: first } = await fake.sendVerification(url);
+
+    // The subscription is made again in Notion: its new, unsigned handshake is refused until a reset.
+    expect((await fake.sendVerification(url, 'secret_second')).status).toBe(401);
+    const RESET = 'mutation ($id: ID!) { resetConnectionWebhook(id: $id) { id webhookVerified } }';
+    const member = await server.signUp();
+    await addMember(server, teamId, member, 'MEMBER');
+    const refused = await server.graphql(RESET, { id: connectionId }, { cookie: member.cookie });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const reset = await manage(RESET, { id: connectionId });
+    expect(reset.data!.resetConnectionWebhook).toEqual({ id: connectionId, webhookVerified: false });
+    // Until the new handshake, deliveries (even signed with the old token) are refused.
+    expect((await fake.deliver(url, first, { type: 'page.created', ...page() })).status).toBe(401);
+
+    const { verificationToken: second } = await fake.sendVerification(url);
+    expect(await connectionFields(connectionId)).toMatchObject({ webhookVerified: true });
+    expect((await fake.deliver(url, first, { type: 'page.created', ...page() })).status).toBe(401);
+    expect((await fake.deliver(url, second, { type: 'page.created', ...page() })).status).toBe(200);
+    expect(await events(key.secret, trigger.id)).toHaveLength(1);
+    const audit = await manage('query ($id: ID!) { team(id: $id) { auditLog(first: 5) { entries { action targetId } } } }', { id: teamId });
+    expect(audit.data!.team.auditLog.entries).toContainEqual({ action: 'connection.resetWebhook', targetId: connectionId });
+
+    const foreign = await server.graphql(RESET, { id: connectionId }, { cookie: (await server.signUp()).cookie });
+    expect(foreign.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('has no webhook URL on a connection of another app', async () => {

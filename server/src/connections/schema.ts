@@ -4,7 +4,7 @@ import { AppRef } from '../catalog/schema.js';
 import { catalog } from '../catalog/registry.js';
 import { builder } from '../schema/builder.js';
 import { TeamRef } from '../teams/schema.js';
-import { connectionTeam, createConnection, deleteConnection, statusOf, testConnection } from './service.js';
+import { connectionTeam, createConnection, deleteConnection, resetConnectionWebhook, statusOf, testConnection } from './service.js';
 
 export const ConnectionStatusEnum = builder.enumType('ConnectionStatus', { values: ['ACTIVE', 'EXPIRED', 'REVOKED', 'ERROR'] as const });
 
@@ -80,6 +80,17 @@ builder.mutationFields((t) => ({
     ...session('ADMIN', byConnectionId),
     resolve: async (query, _root, { id }, ctx) => {
       await testConnection(ctx, await ctx.requireViewer(), String(id));
+      return ctx.prisma.connection.findUniqueOrThrow({ ...query, where: { id: String(id) } });
+    },
+  }),
+  resetConnectionWebhook: t.prismaField({
+    type: 'Connection',
+    description:
+      'Notion: forgets the stored webhook verification token, so that the handshake of a subscription made again in Notion is accepted. Deliveries answer 401 until it arrives.',
+    args: { id: t.arg.id() },
+    ...session('ADMIN', byConnectionId),
+    resolve: async (query, _root, { id }, ctx) => {
+      await resetConnectionWebhook(ctx, await ctx.requireViewer(), String(id));
       return ctx.prisma.connection.findUniqueOrThrow({ ...query, where: { id: String(id) } });
     },
   }),

@@ -136,6 +136,20 @@ export async function testConnection(ctx: Context, viewer: Viewer, connectionId:
   });
 }
 
+/**
+ * Forgets the Notion webhook verification token, so the next handshake (after the subscription is
+ * made again in Notion) is accepted. Until then, deliveries to this connection answer 401.
+ */
+export async function resetConnectionWebhook(ctx: Context, viewer: Viewer, connectionId: string) {
+  const existing = await ctx.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
+  if (existing.app !== 'notion') throw errors.badUserInput([{ path: ['id'], message: 'only Notion connections receive webhooks through their own URL' }]);
+  return ctx.prisma.$transaction(async (tx) => {
+    const updated = await tx.connection.update({ where: { id: connectionId }, data: { webhookTokenKeyId: null, webhookTokenCiphertext: null, webhookVerifiedAt: null } });
+    await audit(tx, ctx, viewer, { teamId: existing.teamId, action: 'connection.resetWebhook', targetType: 'connection', targetId: connectionId, details: { name: existing.name } });
+    return updated;
+  });
+}
+
 /** Deletes the connection and exactly the key grants that use it, naming them in the audit entry. */
 export async function deleteConnection(ctx: Context, viewer: Viewer, connectionId: string): Promise<string> {
   const existing = await ctx.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } });
