@@ -64,6 +64,16 @@ test('runs made with a key show their status, key and error, filter by status, a
   await expect(failed).toHaveCount(0);
   await expect(succeeded).toHaveCount(1);
 
+  // Any status, one component.
+  await page.getByRole('combobox', { name: 'Status' }).click();
+  await page.getByRole('option', { name: 'Succeeded' }).click();
+  await expect(failed).toHaveCount(1);
+  await page.getByRole('combobox', { name: 'Component' }).fill('records.get');
+  await page.getByRole('option', { name: 'records.get' }).click();
+  await expect(page).toHaveURL(/component=records\.get/);
+  await expect(failed).toHaveCount(1);
+  await expect(succeeded).toHaveCount(0);
+
   // Deleting the key keeps its runs, which no longer name it.
   await manage(page, baseURL, 'mutation ($id: ID!) { deleteApiKey(id: $id) }', { id: createApiKey.apiKey.id });
   await page.goto(`/teams/${teamId}/runs`);
