@@ -1,6 +1,6 @@
 import { Badge, Button, Code, CopyButton, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation } from 'urql';
 import { apiError } from '../../ui/errors';
 import { formatDateTime } from '../../ui/format';
@@ -37,6 +37,12 @@ interface ConnectionsTableProps {
 export function ConnectionsTable({ connections, manager, onDelete }: ConnectionsTableProps) {
   const [, test] = useMutation(TestConnectionMutation);
   const [testing, setTesting] = useState<string | null>(null);
+  // Re-render now and then so that "5 minutes ago" stays true while the page is open.
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((tick) => tick + 1), 30_000);
+    return () => clearInterval(timer);
+  }, []);
 
   const runTest = async (connection: ConnectionRow) => {
     setTesting(connection.id);

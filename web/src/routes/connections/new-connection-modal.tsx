@@ -89,7 +89,7 @@ function NewConnectionForm({ teamId, onDone }: { teamId: string; onDone: () => v
       return;
     }
     const created = result.data?.createConnection;
-    notifications.show({ color: 'teal', title: 'Connection created', message: created ? `${created.name} (${created.app.name}) is ${created.status.toLowerCase()}.` : undefined });
+    notifications.show({ color: 'teal', title: 'Connection created', message: created ? `${created.app.name} granted ${created.name}: ${created.grantedPermissions.join(', ') || 'no permissions'}.` : undefined });
     onDone();
   };
 
