@@ -68,6 +68,15 @@ test.describe('API keys', () => {
     await expect(page.getByRole('table', { name: 'Recent runs' })).toContainText('records.create');
     await expect(page.getByRole('table', { name: 'Grants' })).toContainText('Linear (engineering)');
     await snap(page, testInfo, 'key-detail');
+
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const remove = page.getByRole('dialog', { name: /Delete/ });
+    await expect(remove).toContainText('no triggers');
+    await remove.getByRole('button', { name: 'Delete key' }).click();
+    await expect(page.getByRole('heading', { name: 'No API keys yet' })).toBeVisible();
+    const deleted = await keyGraphQL(request, secret, RECORDS_CREATE, { input: { collection: 'orders', data: { total: 1 } } });
+    expect(deleted.status).toBe(401);
+    expect(deleted.code).toBe('UNAUTHENTICATED');
   });
 
   test('granting linear.createIssue through a read-only connection shows the server’s refusal at the connection and saves nothing', async ({ page }, testInfo) => {
@@ -85,6 +94,7 @@ test.describe('API keys', () => {
 
     const select = page.getByRole('combobox', { name: 'Linear connection' });
     await expect(select).toHaveAttribute('aria-invalid', 'true');
+    await expect(select).toBeFocused();
     await expect(select).toHaveAccessibleDescription(/lacks the permission write/);
     await expect(page.getByRole('alert')).toContainText('Nothing was saved');
     await snap(page, testInfo, 'key-create-refused');

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Checkbox, Fieldset, Group, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useQuery, type CombinedError } from 'urql';
 import type { ResultOf } from '../../graphql';
@@ -54,6 +54,13 @@ export function KeyForm({ teamId, initial, triggers = [], submitLabel, onSubmit,
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  // After a refused save, the first field in error takes the focus (it may be far from the button).
+  const [focusRequest, setFocusRequest] = useState(0);
+  const focusFirstError = () => setFocusRequest((n) => n + 1);
+  useEffect(() => {
+    if (focusRequest > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [focusRequest]);
 
   if (!options.data) {
     if (options.error) return <QueryError error={options.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
@@ -109,6 +116,7 @@ export function KeyForm({ teamId, initial, triggers = [], submitLabel, onSubmit,
     setErrors(found);
     if (Object.keys(found).length > 0) {
       setFailure('Nothing was saved. Correct the fields marked below.');
+      focusFirstError();
       return;
     }
     const apps = chosenApps.map((app) => {
@@ -144,10 +152,11 @@ export function KeyForm({ teamId, initial, triggers = [], submitLabel, onSubmit,
     }
     setErrors(serverErrors);
     setFailure(Object.keys(serverErrors).length > 0 ? 'Nothing was saved. Correct the fields marked below.' : message);
+    if (Object.keys(serverErrors).length > 0) focusFirstError();
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-label={submitLabel}>
+    <form ref={formRef} onSubmit={submit} noValidate aria-label={submitLabel}>
       <Stack gap="lg" maw={760}>
         {failure && (
           <Alert color="red" variant="light" role="alert">
