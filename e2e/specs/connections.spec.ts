@@ -80,6 +80,16 @@ test('an owner connects Linear and Notion, tests them, and deletes one with the 
   await notionRow.getByRole('button', { name: 'Test' }).click();
   await expect(page.getByText('Notion wiki works')).toBeVisible();
   await expect(notionRow).toContainText('Handshake received');
+  // The subscription is made again in Notion: an admin lets Latchkey accept its new handshake.
+  await notionRow.getByRole('button', { name: 'Accept a new handshake' }).click();
+  const reset = page.getByRole('dialog', { name: 'Accept a new Notion handshake?' });
+  await reset.getByRole('button', { name: 'Reset handshake' }).click();
+  await expect(reset).toBeHidden();
+  await expect(notionRow).toContainText('Handshake not received yet');
+  const again = await page.request.post(new URL(webhookUrl).pathname, { data: { verification_token: 'secret_secondHandshake' } });
+  expect(again.ok()).toBe(true);
+  await notionRow.getByRole('button', { name: 'Test' }).click();
+  await expect(notionRow).toContainText('Handshake received');
   await linearRow.getByRole('button', { name: 'Test' }).click();
   await expect(page.getByText('Linear (engineering) works')).toBeVisible();
   await expect(linearRow).toContainText('ACTIVE');

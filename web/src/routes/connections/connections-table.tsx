@@ -1,10 +1,10 @@
-import { Badge, Button, Code, CopyButton, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Code, CopyButton, Group, Modal, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import { useMutation } from 'urql';
 import { apiError } from '../../ui/errors';
 import { formatDateTime } from '../../ui/format';
-import { TestConnectionMutation, type ConnectionRow } from './documents';
+import { ResetConnectionWebhookMutation, TestConnectionMutation, type ConnectionRow } from './documents';
 import { timeAgo } from './time';
 
 type Status = ConnectionRow['status'];
@@ -83,7 +83,7 @@ export function ConnectionsTable({ connections, manager, onDelete }: Connections
                   <Text size="xs" c="dimmed">
                     {connection.app.name} · added {formatDateTime(connection.createdAt)}
                   </Text>
-                  {connection.webhookUrl && <NotionWebhook url={connection.webhookUrl} verified={connection.webhookVerified} name={connection.name} />}
+                  {connection.webhookUrl && <NotionWebhook connection={connection} url={connection.webhookUrl} manager={manager} />}
                 </Stack>
               </Table.Td>
               <Table.Td maw={260}>
@@ -139,15 +139,30 @@ export function ConnectionsTable({ connections, manager, onDelete }: Connections
   );
 }
 
-/** Notion sends trigger events to this URL once it is pasted into the integration's webhook settings. */
-function NotionWebhook({ url, verified, name }: { url: string; verified: boolean; name: string }) {
+/**
+ * Notion sends trigger events to this URL once it is pasted into the integration's webhook settings.
+ * Managers can make Latchkey accept a new handshake (the subscription was made again in Notion).
+ */
+function NotionWebhook({ connection, url, manager }: { connection: ConnectionRow; url: string; manager: boolean }) {
+  const verified = connection.webhookVerified;
+  const [confirming, setConfirming] = useState(false);
+  const [{ fetching }, reset] = useMutation(ResetConnectionWebhookMutation);
+  const confirmReset = async () => {
+    const result = await reset({ id: connection.id });
+    if (result.error) {
+      notifications.show({ color: 'red', title: 'The handshake was not reset', message: apiError(result.error).message });
+      return;
+    }
+    setConfirming(false);
+    notifications.show({ color: 'teal', title: 'Ready for a new handshake', message: `Subscribe to ${url} in Notion again; its events are refused until then.` });
+  };
   return (
     <Stack gap={4} mt={6}>
       <Text size="xs" fw={500}>
         Webhook URL (paste into the Notion integration’s Webhooks settings)
       </Text>
       <Group gap={6} wrap="nowrap" align="center">
-        <Code style={{ overflowWrap: 'anywhere' }} aria-label={`Webhook URL of ${name}`}>
+        <Code style={{ overflowWrap: 'anywhere' }} aria-label={`Webhook URL of ${connection.name}`}>
           {url}
         </Code>
         <CopyButton value={url}>
@@ -160,9 +175,32 @@ function NotionWebhook({ url, verified, name }: { url: string; verified: boolean
           )}
         </CopyButton>
       </Group>
-      <Badge variant="dot" color={verified ? 'teal' : 'yellow'} tt="none" size="sm">
-        {verified ? 'Handshake received' : 'Handshake not received yet'}
-      </Badge>
+      <Group gap={6}>
+        <Badge variant="dot" color={verified ? 'teal' : 'yellow'} tt="none" size="sm">
+          {verified ? 'Handshake received' : 'Handshake not received yet'}
+        </Badge>
+        {manager && verified && (
+          <Button size="compact-xs" variant="subtle" onClick={() => setConfirming(true)}>
+            Accept a new handshake
+          </Button>
+        )}
+      </Group>
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title="Accept a new Notion handshake?">
+        <Stack>
+          <Text size="sm">
+            Do this after making the webhook subscription again in Notion. Latchkey forgets the current verification token of {connection.name}; until the new
+            subscription’s handshake arrives, deliveries from Notion are refused.
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirming(false)}>
+              Cancel
+            </Button>
+            <Button color="red" loading={fetching} onClick={confirmReset}>
+              Reset handshake
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
     </Stack>
   );
 }

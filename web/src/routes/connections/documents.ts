@@ -95,6 +95,17 @@ export const TestConnectionMutation = graphql(
   [ConnectionFields],
 );
 
+export const ResetConnectionWebhookMutation = graphql(
+  `
+    mutation ResetConnectionWebhook($id: ID!) {
+      resetConnectionWebhook(id: $id) {
+        ...ConnectionFields
+      }
+    }
+  `,
+  [ConnectionFields],
+);
+
 export const DeleteConnectionMutation = graphql(`
   mutation DeleteConnection($id: ID!) {
     deleteConnection(id: $id)
