@@ -117,9 +117,11 @@ test.describe('API keys', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Importer' })).toBeVisible();
     await page.getByRole('button', { name: 'Edit' }).click();
     await page.getByRole('textbox', { name: 'Name' }).fill('Orders importer');
+    await page.getByLabel('Expires').fill('2030-01-31T12:00');
     await snap(page, testInfo, 'key-edit');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Orders importer' })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Key details' })).toContainText('2030');
 
     await page.getByRole('button', { name: 'Regenerate' }).click();
     const regenerate = page.getByRole('dialog', { name: /Regenerate/ });

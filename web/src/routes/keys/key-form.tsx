@@ -15,7 +15,8 @@ type TeamConnection = NonNullable<Options['team']>['connections'][number];
 export interface KeyFormInput {
   name: string;
   scopes: KeyScope[];
-  expiresAt: string | null;
+  /** Absent when editing left the expiry as it was; null for no expiry. */
+  expiresAt?: string | null;
   apps: { app: string; connectionId: string | null; components: string[] }[];
 }
 
@@ -96,7 +97,8 @@ export function KeyForm({ teamId, initial, triggers = [], submitLabel, onSubmit,
     const found: Record<string, string> = {};
     if (!name.trim()) found.name = 'Give the key a name.';
     if (scopes.length === 0) found.scopes = 'Choose at least one scope.';
-    if (expiresAt) {
+    const expiryUnchanged = !!initial && expiresAt === toLocalInput(initial.expiresAt);
+    if (expiresAt && !expiryUnchanged) {
       const at = fromLocalInput(expiresAt);
       if (!at) found.expiresAt = 'Enter a date and time.';
       else if (new Date(at).getTime() <= Date.now()) found.expiresAt = 'Choose a time in the future.';
@@ -125,7 +127,9 @@ export function KeyForm({ teamId, initial, triggers = [], submitLabel, onSubmit,
       return { app: app.key, connectionId: app.needsConnection ? grant.connectionId : null, components };
     });
     setSaving(true);
-    const error = await onSubmit({ name: name.trim(), scopes: SCOPES.map((s) => s.value).filter((s) => scopes.includes(s)), expiresAt: fromLocalInput(expiresAt), apps });
+    // An edit that leaves the expiry alone does not send it (an expired key can still be renamed).
+    const expiry = initial && expiresAt === toLocalInput(initial.expiresAt) ? {} : { expiresAt: fromLocalInput(expiresAt) };
+    const error = await onSubmit({ name: name.trim(), scopes: SCOPES.map((s) => s.value).filter((s) => scopes.includes(s)), ...expiry, apps });
     setSaving(false);
     if (!error) return;
     const { code, message, issues } = apiError(error);
