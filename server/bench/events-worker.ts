@@ -53,6 +53,9 @@ let duplicates = 0;
 let outOfRange = 0;
 let closedEarly = 0;
 let subscribeErrors = 0;
+/** CPU and wall clock at the first and the latest event received: how busy receiving kept this process. */
+let firstAt: { cpu: NodeJS.CpuUsage; wall: number } | null = null;
+let lastAt: { cpu: NodeJS.CpuUsage; wall: number } | null = null;
 
 function openSubscriber(wsUrl: string, key: string, triggerId: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -77,6 +80,11 @@ function openSubscriber(wsUrl: string, key: string, triggerId: string): Promise<
         const now = Date.now();
         latencies.push(now - payload.t);
         received++;
+        if ((received & 1023) === 1) {
+          const mark = { cpu: process.cpuUsage(), wall: performance.now() };
+          firstAt ??= mark;
+          lastAt = mark;
+        }
         if (payload.n < 0 || payload.n >= seen.length) outOfRange++;
         else if (seen[payload.n]) duplicates++;
         else seen[payload.n] = 1;
@@ -104,6 +112,7 @@ async function produce(ask: Extract<EventsAsk, { kind: 'produce' }>) {
   const inFlight = new Set<Promise<void>>();
   const total = ask.rate * ask.seconds;
   const start = performance.now();
+  const cpuBefore = process.cpuUsage();
   const stopAt = start + ask.seconds * 1000;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   for (let n = 0; n < total && performance.now() < stopAt; n++) {
@@ -133,7 +142,9 @@ async function produce(ask: Extract<EventsAsk, { kind: 'produce' }>) {
   }
   await Promise.all(inFlight);
   agent.destroy();
-  return { produced, failures, seconds: (performance.now() - start) / 1000 };
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { produced, failures, seconds, cores: (cpu.user + cpu.system) / 1e6 / seconds };
 }
 
 // ---- ingest load ----
@@ -204,7 +215,8 @@ process.on('message', async (ask: EventsAsk) => {
     } else if (ask.kind === 'count') {
       reply({ kind: 'count', received });
     } else if (ask.kind === 'report') {
-      reply({ kind: 'report', received, duplicates, outOfRange, closedEarly, subscribeErrors, ...percentiles(latencies.values()) });
+      const busy = firstAt && lastAt && lastAt.wall > firstAt.wall ? (lastAt.cpu.user + lastAt.cpu.system - firstAt.cpu.user - firstAt.cpu.system) / 1000 / (lastAt.wall - firstAt.wall) : NaN;
+      reply({ kind: 'report', received, duplicates, outOfRange, closedEarly, subscribeErrors, cores: busy, ...percentiles(latencies.values()) });
     } else if (ask.kind === 'close') {
       closing = true;
       await Promise.all(sockets.map((socket) => new Promise((resolve) => (socket.once('close', resolve), socket.close()))));

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Latchkey } from '../src/app.js';
@@ -100,6 +101,8 @@ export interface Fanout {
   p99Ms: number;
   maxMs: number;
   workerUnresponsive: boolean;
+  /** CPU cores each process used while events were produced (the server) or received (the subscribers). */
+  cores: { server: number; subscribers: number; producer: number };
 }
 
 export interface Ingest {
@@ -129,10 +132,13 @@ async function fanout(latchkey: Latchkey, url: string, key: { secret: string }, 
     log(`events (a): ${RATE} events/s for ${FANOUT_SECONDS} s to ${SUBSCRIBERS} subscribers`);
     // The producer is a process of its own: signing and posting are not the server's work.
     const producer = new Worker();
+    const serverCpuBefore = process.cpuUsage();
     const production = await producer
-      .ask<{ produced: number; failures: number; seconds: number }>({ kind: 'produce', url: registered.inboundUrl, signingSecret: registered.signingSecret, rate: RATE, seconds: FANOUT_SECONDS, maxInFlight: MAX_IN_FLIGHT })
+      .ask<{ produced: number; failures: number; seconds: number; cores: number }>({ kind: 'produce', url: registered.inboundUrl, signingSecret: registered.signingSecret, rate: RATE, seconds: FANOUT_SECONDS, maxInFlight: MAX_IN_FLIGHT })
       .finally(() => producer.close());
     const { produced, failures: produceFailures } = production;
+    const serverCpu = process.cpuUsage(serverCpuBefore);
+    const serverCores = (serverCpu.user + serverCpu.system) / 1e6 / production.seconds;
     const produceSeconds = production.seconds;
     const expected = produced * SUBSCRIBERS;
     // Whatever has not arrived DRAIN_SECONDS after the last acknowledgement counts as lost; the bench
@@ -163,6 +169,7 @@ async function fanout(latchkey: Latchkey, url: string, key: { secret: string }, 
       p99Ms: report.p99Ms,
       maxMs: report.maxMs,
       workerUnresponsive: report.unresponsive === true,
+      cores: { server: serverCores, subscribers: report.cores ?? NaN, producer: production.cores },
     };
   } finally {
     worker.close();
@@ -279,6 +286,7 @@ export async function benchEvents(latchkey: Latchkey, url: string, profiles?: st
     row(['(a) fan-out', 'received', 'lost', 'p50 ms', 'p99 ms', 'max ms'], w),
     row([`${fan.produced} events x ${SUBSCRIBERS} subscribers`, fan.received.toLocaleString('en-US'), String(fan.lost), fan.p50Ms.toFixed(1), fan.p99Ms.toFixed(1), fan.maxMs.toFixed(1)], w),
     `lost = not received within ${DRAIN_SECONDS} s after the last acknowledgement; latency: producer's clock just before the POST -> subscriber's receipt (same machine, same clock); ${fan.duplicates} duplicates, ${fan.closedEarly} sockets closed early`,
+    `CPU cores used (of ${availableParallelism()}): Latchkey ${fan.cores.server.toFixed(2)} (PostgreSQL not included), the ${SUBSCRIBERS} subscribers' process ${fan.cores.subscribers.toFixed(2)}, the producer ${fan.cores.producer.toFixed(2)}`,
     `producer: ${fan.produced} acknowledged in ${FANOUT_SECONDS} s target = ${fan.producedPerSecond.toFixed(0)}/s achieved of ${RATE}/s asked (at most ${MAX_IN_FLIGHT} in flight)${fan.producedPerSecond < RATE * 0.98 ? ': INGEST COULD NOT KEEP UP, the asked rate was not reached' : ''}`,
     '',
     row(['(b) ingest target', 'acks/s', 'p50 ms', 'p99 ms', 'max ms', 'x bare'], w),
