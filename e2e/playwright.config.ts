@@ -56,6 +56,8 @@ export default defineConfig({
       LINEAR_API_URL: `http://127.0.0.1:${PORT + 1}/graphql`,
       NOTION_API_URL: `http://127.0.0.1:${PORT + 2}`,
       LOG_LEVEL: 'warn',
+      // Every spec signs up its own users, all from 127.0.0.1.
+      SIGN_UPS_PER_MINUTE: '1000',
     },
   },
 });

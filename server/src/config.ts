@@ -34,6 +34,8 @@ export interface Config {
   /** Serves the built console from here when set (production). */
   webDist: string | undefined;
   signInThrottle: { window: number; max: number };
+  /** Accounts created per minute from one address (SIGN_UPS_PER_MINUTE). */
+  signUpsPerMinute: number;
   logLevel: string;
   /** Provider endpoints (the tests and `pnpm dev` can point them at local fakes). */
   linearApiUrl: string;
@@ -111,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     retiredEncryptionKeys,
     webDist,
     signInThrottle: { window: 60, max: Number(env.SIGN_IN_ATTEMPTS_PER_MINUTE ?? 5) },
+    signUpsPerMinute: Number(env.SIGN_UPS_PER_MINUTE ?? 20),
     logLevel: env.LOG_LEVEL ?? 'info',
     linearApiUrl: env.LINEAR_API_URL || 'https://api.linear.app/graphql',
     notionApiUrl: (env.NOTION_API_URL || 'https://api.notion.com').replace(/\/$/, ''),

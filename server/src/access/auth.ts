@@ -29,7 +29,7 @@ export function createAuth(config: Config, prisma: PrismaClient, log: Logger) {
       window: 60,
       max: 300,
       // Failed sign-ins have their own, stricter throttle (sign-in-throttle.ts).
-      customRules: { '/sign-in/email': false, '/sign-up/email': { window: 60, max: 20 } },
+      customRules: { '/sign-in/email': false, '/sign-up/email': { window: 60, max: config.signUpsPerMinute } },
     },
     advanced: {
       useSecureCookies: config.production,

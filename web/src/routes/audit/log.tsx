@@ -1,11 +1,12 @@
 import { Button, Code, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { Fragment, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import type { ResultOf } from '../../graphql';
 import { EmptyPage } from '../../ui/empty-page';
 import { apiError } from '../../ui/errors';
 import { PageLoader, QueryError } from '../../ui/states';
+import { TeamNotFound } from '../../ui/team-states';
 import { JsonView } from '../events/json-view';
 import { RelativeTime } from '../events/time';
 import { usePages } from '../runs/use-pages';
@@ -27,19 +28,7 @@ export function Component() {
     if (pages.error && apiError(pages.error).code !== 'NOT_FOUND') return <QueryError error={pages.error} onRetry={pages.refresh} />;
     if (!pages.error) return <PageLoader label="Loading the audit log" />;
   }
-  if (!pages.first) {
-    return (
-      <EmptyPage
-        title="Team not found"
-        description="It does not exist, or you are not one of its members."
-        actions={
-          <Button component={Link} to="/">
-            Go to your teams
-          </Button>
-        }
-      />
-    );
-  }
+  if (!pages.first) return <TeamNotFound />;
 
   return (
     <Stack gap="lg" maw={1200}>

@@ -1,12 +1,10 @@
 import { Button, EmptyState, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure, useDocumentTitle } from '@mantine/hooks';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { useQuery } from 'urql';
-import { EmptyPage } from '../../ui/empty-page';
-import { apiError } from '../../ui/errors';
 import { canManage } from '../../ui/format';
-import { PageLoader, QueryError } from '../../ui/states';
+import { TeamPageFallback } from '../../ui/team-states';
 import { ConnectionsTable } from './connections-table';
 import { DeleteConnectionModal } from './delete-connection-modal';
 import { TeamConnectionsQuery, type ConnectionRow } from './documents';
@@ -25,21 +23,8 @@ export function Component() {
   useDocumentTitle(team ? `Connections · ${team.name} · Latchkey` : 'Connections · Latchkey');
 
   if (!team) {
-    if (result.fetching || (!result.data && !result.error)) return <PageLoader label="Loading connections" />;
-    if (result.error && apiError(result.error).code !== 'NOT_FOUND') {
-      return <QueryError error={result.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
-    }
-    return (
-      <EmptyPage
-        title="Team not found"
-        description="It does not exist, or you are not one of its members."
-        actions={
-          <Button component={Link} to="/">
-            Go to your teams
-          </Button>
-        }
-      />
-    );
+    const loading = result.fetching || (!result.data && !result.error);
+    return <TeamPageFallback loading={loading} error={result.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} label="Loading connections" />;
   }
 
   const manager = canManage(team.viewerRole);

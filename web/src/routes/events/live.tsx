@@ -1,13 +1,13 @@
 import { Badge, Button, Code, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { Fragment, useEffect, useReducer, useRef, useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import { useClient, useQuery, type CombinedError } from 'urql';
 import { readFragment, type FragmentOf, type ResultOf } from '../../graphql';
 import { useLiveState, type LiveState } from '../../urql';
 import { EmptyPage } from '../../ui/empty-page';
-import { apiError } from '../../ui/errors';
-import { PageLoader, QueryError } from '../../ui/states';
+import { QueryError } from '../../ui/states';
+import { TeamPageFallback } from '../../ui/team-states';
 import { EventHistoryQuery, EventTriggersQuery, TeamEventsSubscription, TriggerEventFields } from './documents';
 import { JsonView } from './json-view';
 import { RelativeTime } from './time';
@@ -128,21 +128,8 @@ function LiveEvents({ teamId }: { teamId: string }) {
   };
 
   if (!team && !seeded) {
-    if (history.fetching || (!history.data && !history.error)) return <PageLoader label="Loading events" />;
-    if (history.error && apiError(history.error).code !== 'NOT_FOUND') {
-      return <QueryError error={history.error} onRetry={() => refetchHistory({ requestPolicy: 'network-only' })} />;
-    }
-    return (
-      <EmptyPage
-        title="Team not found"
-        description="It does not exist, or you are not one of its members."
-        actions={
-          <Button component={Link} to="/">
-            Go to your teams
-          </Button>
-        }
-      />
-    );
+    const loading = history.fetching || (!history.data && !history.error);
+    return <TeamPageFallback loading={loading} error={history.error} onRetry={() => refetchHistory({ requestPolicy: 'network-only' })} label="Loading events" />;
   }
 
   const triggerId = params.get('trigger');

@@ -5,9 +5,8 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { readFragment } from '../../graphql';
 import { EmptyPage } from '../../ui/empty-page';
-import { apiError } from '../../ui/errors';
 import { canManage, formatDate, formatDateTime } from '../../ui/format';
-import { PageLoader, QueryError } from '../../ui/states';
+import { TeamPageFallback } from '../../ui/team-states';
 import { StatusBadge } from './status-badge';
 import { UsageChart } from './usage-chart';
 import { KeyListQuery, KeySummaryFragment } from './documents';
@@ -59,11 +58,8 @@ export function Component() {
     );
 
   if (!team) {
-    if (!result.error && (result.fetching || !result.data)) return <PageLoader label="Loading API keys" />;
-    if (result.error && apiError(result.error).code !== 'NOT_FOUND') {
-      return <QueryError error={result.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
-    }
-    return <EmptyPage title="Team not found" description="It does not exist, or you are not one of its members." actions={<Button component={Link} to="/">Go to your teams</Button>} />;
+    const loading = !result.error && (result.fetching || !result.data);
+    return <TeamPageFallback loading={loading} error={result.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} label="Loading API keys" />;
   }
 
   const manager = canManage(team.viewerRole);

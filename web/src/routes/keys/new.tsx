@@ -7,6 +7,7 @@ import { readFragment } from '../../graphql';
 import { EmptyPage } from '../../ui/empty-page';
 import { canManage } from '../../ui/format';
 import { PageLoader, QueryError } from '../../ui/states';
+import { TeamNotFound } from '../../ui/team-states';
 import { CreateKeyMutation, KeyFormOptionsQuery, KeySummaryFragment } from './documents';
 import { KeyForm, type KeyFormInput } from './key-form';
 import { RevealKeyModal } from './reveal-modal';
@@ -29,7 +30,7 @@ export function Component() {
   }
   const team = options.data.team;
   if (!team) {
-    return <EmptyPage title="Team not found" description="It does not exist, or you are not one of its members." actions={<Button component={Link} to="/">Go to your teams</Button>} />;
+    return <TeamNotFound />;
   }
   if (!canManage(team.viewerRole)) {
     return (

@@ -4,8 +4,8 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import type { ResultOf } from '../../graphql';
 import { EmptyPage } from '../../ui/empty-page';
-import { apiError } from '../../ui/errors';
 import { PageLoader, QueryError } from '../../ui/states';
+import { TeamNotFound, TeamPageFallback } from '../../ui/team-states';
 import { RelativeTime } from '../events/time';
 import { ActionRunsQuery, RunFiltersQuery } from './documents';
 import { usePages } from './use-pages';
@@ -38,11 +38,8 @@ export function Component() {
   useDocumentTitle('Action runs · Latchkey');
 
   if (!team) {
-    if (filters.fetching || (!filters.data && !filters.error)) return <PageLoader label="Loading action runs" />;
-    if (filters.error && apiError(filters.error).code !== 'NOT_FOUND') {
-      return <QueryError error={filters.error} onRetry={() => refetchFilters({ requestPolicy: 'network-only' })} />;
-    }
-    return <TeamNotFound />;
+    const loading = filters.fetching || (!filters.data && !filters.error);
+    return <TeamPageFallback loading={loading} error={filters.error} onRetry={() => refetchFilters({ requestPolicy: 'network-only' })} label="Loading action runs" />;
   }
 
   const status = isStatus(params.get('status')) ? (params.get('status') as Status) : null;
@@ -244,19 +241,5 @@ function RunRow({ run, keyName }: { run: Run; keyName: string | undefined }) {
         )}
       </Table.Td>
     </Table.Tr>
-  );
-}
-
-function TeamNotFound() {
-  return (
-    <EmptyPage
-      title="Team not found"
-      description="It does not exist, or you are not one of its members."
-      actions={
-        <Button component={Link} to="/">
-          Go to your teams
-        </Button>
-      }
-    />
   );
 }

@@ -1,12 +1,10 @@
-import { Badge, Button, Group, Stack, Text, Title } from '@mantine/core';
+import { Badge, Group, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { useViewer } from '../../session';
-import { EmptyPage } from '../../ui/empty-page';
-import { apiError } from '../../ui/errors';
 import { canManage, formatDate, roleColor, roleLabel } from '../../ui/format';
-import { PageLoader, QueryError } from '../../ui/states';
+import { TeamPageFallback } from '../../ui/team-states';
 import { TeamOverviewQuery } from './documents';
 import { InvitationsPanel } from './invitations-panel';
 import { MembersTable } from './members-table';
@@ -20,21 +18,8 @@ export function Component() {
   useDocumentTitle(team ? `${team.name} · Latchkey` : 'Latchkey');
 
   if (!team) {
-    if (result.fetching || (!result.data && !result.error)) return <PageLoader label="Loading the team" />;
-    if (result.error && apiError(result.error).code !== 'NOT_FOUND') {
-      return <QueryError error={result.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
-    }
-    return (
-      <EmptyPage
-        title="Team not found"
-        description="It does not exist, or you are not one of its members."
-        actions={
-          <Button component={Link} to="/">
-            Go to your teams
-          </Button>
-        }
-      />
-    );
+    const loading = result.fetching || (!result.data && !result.error);
+    return <TeamPageFallback loading={loading} error={result.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} label="Loading the team" />;
   }
 
   return (

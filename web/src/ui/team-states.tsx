@@ -1,0 +1,28 @@
+import { Button } from '@mantine/core';
+import { Link } from 'react-router';
+import type { CombinedError } from 'urql';
+import { EmptyPage } from './empty-page';
+import { apiError } from './errors';
+import { PageLoader, QueryError } from './states';
+
+/** A team id the viewer cannot see: it does not exist, or they are not a member (the API answers NOT_FOUND for both). */
+export function TeamNotFound() {
+  return (
+    <EmptyPage
+      title="Team not found"
+      description="It does not exist, or you are not one of its members."
+      actions={
+        <Button component={Link} to="/">
+          Go to your teams
+        </Button>
+      }
+    />
+  );
+}
+
+/** What a team's page shows until its first query has the team: a loader, the error with a retry, or "Team not found". */
+export function TeamPageFallback({ loading, error, onRetry, label }: { loading: boolean; error?: CombinedError | null; onRetry: () => void; label: string }) {
+  if (loading) return <PageLoader label={label} />;
+  if (error && apiError(error).code !== 'NOT_FOUND') return <QueryError error={error} onRetry={onRetry} />;
+  return <TeamNotFound />;
+}
