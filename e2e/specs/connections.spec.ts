@@ -118,7 +118,8 @@ test('an owner connects Linear and Notion, tests them, and deletes one with the 
   });
   const triggerId = ((await registered.json()) as { data: { registerTrigger: { trigger: { id: string } } } }).data.registerTrigger.trigger.id;
 
-  // Notifications pause while hovered: let the earlier ones go before reaching for a button under them.
+  // Notifications pause while hovered: move away and let them go before reaching for a button under them.
+  await page.mouse.move(0, 0);
   await expect(page.locator('.mantine-Notification-root')).toHaveCount(0, { timeout: 15_000 });
   await linearRow.getByRole('button', { name: 'Delete' }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete connection' });
