@@ -18,7 +18,7 @@ const keysTable = (page: import('@playwright/test').Page) => page.getByRole('tab
 test.describe('API keys', () => {
   test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
-  test('an owner creates a key granting Linear and records, sees it once, and the key runs records.create', async ({ page, request }, testInfo) => {
+  test('an owner creates a key granting Linear and records, sees it once; the copied key runs records.create and its trigger shows on the live page', async ({ page, request }, testInfo) => {
     const owner = newUser('owner');
     const teamId = await signUpWithTeam(page, owner, `Keys ${owner.email.slice(6, 14)}`);
     await createLinearConnectionInConsole(page, teamId, { name: 'Linear (engineering)', apiKey: FAKE_LINEAR.adminKey });
@@ -29,7 +29,7 @@ test.describe('API keys', () => {
       scopes: ['Read', 'Write'],
       grants: [
         { app: 'Linear', components: ['linear.createIssue'], connection: 'Linear (engineering)' },
-        { app: 'Records', components: ['records.create'] },
+        { app: 'Records', components: ['records.create', 'records.created'] },
       ],
     });
     await expect(page.getByRole('combobox', { name: 'Linear connection' })).toHaveAccessibleDescription(/Granted: .*write/);
@@ -56,9 +56,18 @@ test.describe('API keys', () => {
     expect(await page.content()).not.toContain(secret);
     await snap(page, testInfo, 'keys-list');
 
+    // The copied key registers a trigger, then runs records.create: the event is on the live page within 2 s.
+    const registered = await keyGraphQL(request, secret, REGISTER_RECORDS_TRIGGER);
+    expect(registered.status).toBe(200);
+    await page.goto(`/teams/${teamId}/events`);
+    await expect(page.getByText('Live', { exact: true })).toBeVisible();
     const run = await keyGraphQL(request, secret, RECORDS_CREATE, { input: { collection: 'orders', data: { total: 42 } } });
     expect(run.status).toBe(200);
     expect(run.data).toMatchObject({ runAction: { status: 'SUCCEEDED', output: { collection: 'orders', data: { total: 42 } }, error: null } });
+    const liveRow = page.getByRole('table', { name: 'Trigger events' }).getByRole('row', { name: /records\.created/ });
+    await expect(liveRow).toBeVisible({ timeout: 2_000 });
+    await expect(liveRow).toContainText('key Billing service');
+    await page.goto(`/teams/${teamId}/keys`);
 
     await page.reload();
     await expect(row).not.toContainText('never');
@@ -71,7 +80,7 @@ test.describe('API keys', () => {
 
     await page.getByRole('button', { name: 'Delete' }).click();
     const remove = page.getByRole('dialog', { name: /Delete/ });
-    await expect(remove).toContainText('no triggers');
+    await expect(remove).toContainText('records.created');
     await remove.getByRole('button', { name: 'Delete key' }).click();
     await expect(page.getByRole('heading', { name: 'No API keys yet' })).toBeVisible();
     const deleted = await keyGraphQL(request, secret, RECORDS_CREATE, { input: { collection: 'orders', data: { total: 1 } } });
