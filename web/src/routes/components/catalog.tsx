@@ -1,10 +1,10 @@
 import { Badge, Button, Code, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useId } from 'react';
-import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { SchemaView } from '../../ui/schema-view';
 import { PageLoader, QueryError } from '../../ui/states';
+import { useUrlFilters } from '../../ui/url-filters';
 import { CatalogQuery, type CatalogApp, type CatalogComponent } from './documents';
 
 type Kind = CatalogComponent['kind'];
@@ -18,21 +18,10 @@ const KINDS: { value: 'ALL' | Kind; label: string }[] = [
 export function Component() {
   useDocumentTitle('Components · Latchkey');
   const [result, refetch] = useQuery({ query: CatalogQuery });
-  const [params, setParams] = useSearchParams();
+  const { params, setFilter, clearFilters } = useUrlFilters();
   const appFilter = params.get('app');
   const kindFilter = (params.get('kind') as Kind | null) ?? 'ALL';
   const search = params.get('q') ?? '';
-
-  const setFilter = (name: string, value: string | null) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        return next;
-      },
-      { replace: true },
-    );
 
   if (!result.data) {
     if (result.error) return <QueryError error={result.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
@@ -84,7 +73,7 @@ export function Component() {
           <Stack align="center" gap="sm">
             <Text fw={600}>{filtered ? 'No component matches these filters.' : 'The catalog is empty.'}</Text>
             {filtered && (
-              <Button variant="default" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
+              <Button variant="default" onClick={clearFilters}>
                 Clear filters
               </Button>
             )}

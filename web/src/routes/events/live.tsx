@@ -1,13 +1,14 @@
 import { Badge, Button, Code, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { Fragment, useEffect, useReducer, useRef, useState } from 'react';
-import { useParams, useSearchParams } from 'react-router';
+import { useParams } from 'react-router';
 import { useClient, useQuery, type CombinedError } from 'urql';
 import { readFragment, type FragmentOf, type ResultOf } from '../../graphql';
 import { useLiveState, type LiveState } from '../../urql';
 import { EmptyPage } from '../../ui/empty-page';
 import { QueryError } from '../../ui/states';
 import { TeamPageFallback } from '../../ui/team-states';
+import { useUrlFilters } from '../../ui/url-filters';
 import { EventHistoryQuery, EventTriggersQuery, TeamEventsSubscription, TriggerEventFields } from './documents';
 import { JsonView } from './json-view';
 import { RelativeTime } from './time';
@@ -59,7 +60,7 @@ export function Component() {
 
 function LiveEvents({ teamId }: { teamId: string }) {
   const client = useClient();
-  const [params, setParams] = useSearchParams();
+  const { params, setFilter, clearFilters } = useUrlFilters();
   const [history, refetchHistory] = useQuery({ query: EventHistoryQuery, variables: { teamId, first: HISTORY_SIZE }, requestPolicy: 'network-only' });
   const [state, dispatch] = useReducer(reduce, { events: [], olderCursor: null, capped: false });
   const [seeded, setSeeded] = useState(false);
@@ -134,16 +135,6 @@ function LiveEvents({ teamId }: { teamId: string }) {
 
   const triggerId = params.get('trigger');
   const component = params.get('component');
-  const setFilter = (name: string, value: string | null) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        return next;
-      },
-      { replace: true },
-    );
   const components = [...new Set([...triggers.map((t) => t.component), ...state.events.map((e) => e.component)])].sort();
   const triggersById = new Map(triggers.map((trigger) => [trigger.id, trigger]));
   const shown = state.events.filter((event) => (!triggerId || event.triggerId === triggerId) && (!component || event.component === component));
@@ -202,7 +193,7 @@ function LiveEvents({ teamId }: { teamId: string }) {
       ) : shown.length === 0 ? (
         <Stack align="flex-start" gap="xs" py="xl">
           <Text fw={500}>No events match these filters yet.</Text>
-          <Button variant="default" size="xs" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
+          <Button variant="default" size="xs" onClick={clearFilters}>
             Clear filters
           </Button>
         </Stack>

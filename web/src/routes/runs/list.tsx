@@ -1,11 +1,12 @@
 import { Badge, Button, Code, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import type { ResultOf } from '../../graphql';
 import { EmptyPage } from '../../ui/empty-page';
 import { PageLoader, QueryError } from '../../ui/states';
 import { TeamNotFound, TeamPageFallback } from '../../ui/team-states';
+import { useUrlFilters } from '../../ui/url-filters';
 import { RelativeTime } from '../events/time';
 import { ActionRunsQuery, RunFiltersQuery } from './documents';
 import { usePages } from './use-pages';
@@ -32,7 +33,7 @@ export function formatDuration(ms: number): string {
 /** `/teams/:teamId/runs`: every action run made with the team's keys, newest first, with filters kept in the address. */
 export function Component() {
   const teamId = useParams().teamId!;
-  const [params, setParams] = useSearchParams();
+  const { params, setFilter, clearFilters } = useUrlFilters();
   const [filters, refetchFilters] = useQuery({ query: RunFiltersQuery, variables: { teamId } });
   const team = filters.data?.team?.id === teamId ? filters.data.team : null;
   useDocumentTitle('Action runs · Latchkey');
@@ -45,16 +46,6 @@ export function Component() {
   const status = isStatus(params.get('status')) ? (params.get('status') as Status) : null;
   const component = params.get('component');
   const apiKeyId = params.get('key');
-  const setFilter = (name: string, value: string | null) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        return next;
-      },
-      { replace: true },
-    );
 
   const actionGroups = (filters.data?.apps ?? [])
     .map((app) => ({ group: app.name, items: app.components.filter((c) => c.kind === 'ACTION').map((c) => c.key) }))
@@ -110,7 +101,7 @@ export function Component() {
         component={component}
         apiKeyId={apiKeyId}
         keyNames={keyNames}
-        onClearFilters={status || component || apiKeyId ? () => setParams(new URLSearchParams(), { replace: true }) : null}
+        onClearFilters={status || component || apiKeyId ? clearFilters : null}
       />
     </Stack>
   );
