@@ -10,7 +10,7 @@ const READ_BATCH = 500;
  * out together, so each subscriber's socket gets them in one write. An event after a quiet spell is
  * read at once.
  */
-const READ_INTERVAL_MS = 10;
+const READ_INTERVAL_MS = 20;
 
 /** One open subscription, as the fan-out sees it. */
 export interface EventSubscriber {

@@ -70,7 +70,8 @@ async function subscribeSharing(args: ExecutionArgs): Promise<AsyncIterableItera
         const payload = step.value;
         if (typeof payload !== 'object' || payload === null || payload instanceof Error) return { done: false, value: await own(payload) };
         const { shared, executed } = sharedFor(args, key, payload);
-        const result = await shared.result;
+        // Selections on an event resolve synchronously: no extra turn when the result is already there.
+        const result = shared.result instanceof Promise ? await shared.result : shared.result;
         // A result with errors may be the first subscriber's own (its check failed): never pass it on.
         if (result.errors) return { done: false, value: executed ? result : await own(payload) };
         if (!sink) return { done: false, value: result };
