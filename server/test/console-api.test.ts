@@ -189,6 +189,24 @@ describe('teamEvents subscription', () => {
     await subscribers(server, 0);
   });
 
+  it('from eventsStartCursor, replays an event stored after an empty history was read', async () => {
+    const quietTeam = await createTeam(server, admin, 'Quiet');
+    const key = await eventKey(quietTeam);
+    await register(key, 'records.created', 'quiet');
+    const history = await as(admin)('query ($id: ID!) { team(id: $id) { eventsStartCursor triggerEvents(first: 50) { events { id } } } }', { id: quietTeam });
+    expect(history.data!.team.triggerEvents.events).toEqual([]);
+    // Stored between reading the (empty) history and subscribing.
+    await run(key, 'records.create', { collection: 'quiet', data: { n: 1 } });
+    const subscription = subscribe<{ component: string }>(server, null, LIVE, { teamId: quietTeam, after: history.data!.team.eventsStartCursor }, { cookie: admin.cookie });
+    try {
+      await subscription.until(() => subscription.items.length === 1);
+      expect(subscription.items[0]).toMatchObject({ component: 'records.created' });
+    } finally {
+      await subscription.close();
+    }
+    await subscribers(server, 0);
+  });
+
   it('ends with FORBIDDEN, before the next event, once the viewer is removed from the team', async () => {
     const leaver = await server.signUp();
     await addMember(server, teamId, leaver, 'MEMBER');

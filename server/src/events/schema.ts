@@ -43,6 +43,11 @@ builder.objectFields(TeamRef, (t) => ({
         component: args.component ?? null,
       }),
   }),
+  eventsStartCursor: t.string({
+    description:
+      "A cursor before the team's first event. A console that found no stored events passes it as teamEvents(after:), so an event stored meanwhile is replayed rather than missed.",
+    resolve: () => eventCursor(0n),
+  }),
 }));
 
 builder.queryFields((t) => ({

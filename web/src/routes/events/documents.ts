@@ -32,6 +32,7 @@ export const EventHistoryQuery = graphql(
     query EventHistory($teamId: ID!, $first: Int!, $before: String) {
       team(id: $teamId) {
         id
+        eventsStartCursor
         triggerEvents(first: $first, before: $before) {
           events {
             ...TriggerEventFields

@@ -93,7 +93,8 @@ function LiveEvents({ teamId }: { teamId: string }) {
     if (seeded || !team) return;
     const events = readFragment(TriggerEventFields, team.triggerEvents.events as FragmentOf<typeof TriggerEventFields>[]);
     dispatch({ type: 'seed', events: [...events], endCursor: team.triggerEvents.endCursor, hasMore: team.triggerEvents.hasMore });
-    setResumeAfter(events[0]?.cursor ?? null);
+    // No history yet: from the team's start, so an event stored before the subscription begins still arrives.
+    setResumeAfter(events[0]?.cursor ?? team.eventsStartCursor);
     setSeeded(true);
   }, [seeded, team]);
 
