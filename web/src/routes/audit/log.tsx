@@ -5,10 +5,11 @@ import { useParams } from 'react-router';
 import type { ResultOf } from '../../graphql';
 import { EmptyPage } from '../../ui/empty-page';
 import { apiError } from '../../ui/errors';
+import { LoadMore } from '../../ui/load-more';
+import { RelativeTime } from '../../ui/relative-time';
 import { PageLoader, QueryError } from '../../ui/states';
 import { TeamNotFound } from '../../ui/team-states';
 import { JsonView } from '../events/json-view';
-import { RelativeTime } from '../events/time';
 import { usePages } from '../runs/use-pages';
 import { AuditLogQuery } from './documents';
 
@@ -70,14 +71,7 @@ export function Component() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {pages.moreError && <QueryError error={pages.moreError} onRetry={pages.loadMore} />}
-          {pages.hasMore && (
-            <Group justify="center">
-              <Button variant="default" onClick={pages.loadMore} loading={pages.loadingMore}>
-                Load more
-              </Button>
-            </Group>
-          )}
+          <LoadMore hasMore={pages.hasMore} loading={pages.loadingMore} error={pages.moreError} onLoad={pages.loadMore} />
         </Stack>
       )}
     </Stack>

@@ -1,11 +1,11 @@
 import { Badge, Button, Code, CopyButton, Group, Modal, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useMutation } from 'urql';
 import { apiError } from '../../ui/errors';
 import { formatDateTime } from '../../ui/format';
+import { RelativeTime } from '../../ui/relative-time';
 import { ResetConnectionWebhookMutation, TestConnectionMutation, type ConnectionRow } from './documents';
-import { timeAgo } from './time';
 
 type Status = ConnectionRow['status'];
 
@@ -19,14 +19,6 @@ export function StatusBadge({ status }: { status: Status }) {
   );
 }
 
-function When({ iso }: { iso: string }) {
-  return (
-    <time dateTime={iso} title={formatDateTime(iso)}>
-      {timeAgo(iso)}
-    </time>
-  );
-}
-
 interface ConnectionsTableProps {
   connections: ConnectionRow[];
   /** Owners and admins see Test and Delete. */
@@ -37,12 +29,6 @@ interface ConnectionsTableProps {
 export function ConnectionsTable({ connections, manager, onDelete }: ConnectionsTableProps) {
   const [, test] = useMutation(TestConnectionMutation);
   const [testing, setTesting] = useState<string | null>(null);
-  // Re-render now and then so that "5 minutes ago" stays true while the page is open.
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    const timer = setInterval(() => setTick((tick) => tick + 1), 30_000);
-    return () => clearInterval(timer);
-  }, []);
 
   const runTest = async (connection: ConnectionRow) => {
     setTesting(connection.id);
@@ -112,10 +98,10 @@ export function ConnectionsTable({ connections, manager, onDelete }: Connections
                 )}
               </Table.Td>
               <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                <Text size="sm">{connection.lastCheckedAt ? <When iso={connection.lastCheckedAt} /> : 'never'}</Text>
+                <Text size="sm">{connection.lastCheckedAt ? <RelativeTime iso={connection.lastCheckedAt} /> : 'never'}</Text>
                 {connection.expiresAt && (
                   <Text size="xs" c="dimmed">
-                    expires <When iso={connection.expiresAt} />
+                    expires <RelativeTime iso={connection.expiresAt} />
                   </Text>
                 )}
               </Table.Td>

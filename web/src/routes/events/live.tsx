@@ -6,12 +6,13 @@ import { useClient, useQuery, type CombinedError } from 'urql';
 import { readFragment, type FragmentOf, type ResultOf } from '../../graphql';
 import { useLiveState, type LiveState } from '../../urql';
 import { EmptyPage } from '../../ui/empty-page';
+import { LoadMore } from '../../ui/load-more';
+import { RelativeTime } from '../../ui/relative-time';
 import { QueryError } from '../../ui/states';
 import { TeamPageFallback } from '../../ui/team-states';
 import { useUrlFilters } from '../../ui/url-filters';
 import { EventHistoryQuery, EventTriggersQuery, TeamEventsSubscription, TriggerEventFields } from './documents';
 import { JsonView } from './json-view';
-import { RelativeTime } from './time';
 
 type TriggerEvent = ResultOf<typeof TriggerEventFields>;
 type Trigger = NonNullable<ResultOf<typeof EventTriggersQuery>['team']>['triggers'][number];
@@ -221,14 +222,7 @@ function LiveEvents({ teamId }: { teamId: string }) {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {olderError && <QueryError error={olderError} onRetry={loadOlder} />}
-          {state.olderCursor && (
-            <Group justify="center">
-              <Button variant="default" onClick={loadOlder} loading={loadingOlder}>
-                Load older events
-              </Button>
-            </Group>
-          )}
+          <LoadMore hasMore={state.olderCursor !== null} loading={loadingOlder} error={olderError} onLoad={loadOlder} label="Load older events" />
         </Stack>
       )}
     </Stack>

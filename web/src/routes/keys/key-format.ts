@@ -1,5 +1,6 @@
 import type { ResultOf } from '../../graphql';
 import type { KeySummaryFragment } from './documents';
+import { formatRelative } from '../../ui/relative-time';
 
 export type KeySummary = ResultOf<typeof KeySummaryFragment>;
 export type KeyStatus = KeySummary['status'];
@@ -17,25 +18,8 @@ export const SCOPES: { value: KeyScope; label: string; description: string }[] =
 
 export const scopeLabel = (scope: KeyScope) => SCOPES.find((s) => s.value === scope)?.label ?? scope;
 
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 365 * 24 * 3600],
-  ['month', 30 * 24 * 3600],
-  ['week', 7 * 24 * 3600],
-  ['day', 24 * 3600],
-  ['hour', 3600],
-  ['minute', 60],
-];
-
-/** "3 minutes ago", "in 2 days", "just now"; "never" when there is no date. */
-export function relativeTime(iso: string | null | undefined, now = Date.now()): string {
-  if (!iso) return 'never';
-  const seconds = (new Date(iso).getTime() - now) / 1000;
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
-  }
-  return seconds <= 0 ? 'just now' : 'in a moment';
-}
+/** How long ago (or ahead) a moment is; "never" when there is none. */
+export const relativeTime = (iso: string | null | undefined): string => (iso ? formatRelative(iso) : 'never');
 
 /** A `<input type="datetime-local">` value (local time) from an ISO date, and back. */
 export function toLocalInput(iso: string | null | undefined): string {

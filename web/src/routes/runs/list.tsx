@@ -4,10 +4,11 @@ import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import type { ResultOf } from '../../graphql';
 import { EmptyPage } from '../../ui/empty-page';
+import { LoadMore } from '../../ui/load-more';
+import { RelativeTime } from '../../ui/relative-time';
 import { PageLoader, QueryError } from '../../ui/states';
 import { TeamNotFound, TeamPageFallback } from '../../ui/team-states';
 import { useUrlFilters } from '../../ui/url-filters';
-import { RelativeTime } from '../events/time';
 import { ActionRunsQuery, RunFiltersQuery } from './documents';
 import { usePages } from './use-pages';
 
@@ -182,14 +183,7 @@ function RunsTable({
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {pages.moreError && <QueryError error={pages.moreError} onRetry={pages.loadMore} />}
-      {pages.hasMore && (
-        <Group justify="center">
-          <Button variant="default" onClick={pages.loadMore} loading={pages.loadingMore}>
-            Load more
-          </Button>
-        </Group>
-      )}
+      <LoadMore hasMore={pages.hasMore} loading={pages.loadingMore} error={pages.moreError} onLoad={pages.loadMore} />
     </Stack>
   );
 }

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { formatDateTime } from '../../ui/format';
+import { formatDateTime } from './format';
 
 // One clock for every relative time on the page, ticking only while something shows one.
 let now = Date.now();
@@ -21,23 +21,23 @@ function subscribe(listener: () => void) {
   };
 }
 
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['day', 86_400],
-  ['hour', 3_600],
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
   ['minute', 60],
 ];
 
-/** "just now", "3 minutes ago", "yesterday"; a week or more back, the date itself. */
-export function formatRelative(iso: string, at: number): string {
-  const seconds = Math.round((new Date(iso).getTime() - at) / 1000);
-  const abs = Math.abs(seconds);
-  if (abs < 45) return 'just now';
-  if (abs >= 7 * 86_400) return formatDateTime(iso);
+/** "just now", "3 minutes ago", "yesterday", "in 2 days": how far `iso` is from `now`, for a glance. */
+export function formatRelative(iso: string, now = Date.now()): string {
+  const seconds = (new Date(iso).getTime() - now) / 1000;
   for (const [unit, size] of UNITS) {
-    if (abs >= size) return relative.format(Math.round(seconds / size), unit);
+    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
   }
-  return relative.format(seconds, 'second');
+  return seconds <= 0 ? 'just now' : 'in a moment';
 }
 
 /** A moment as people say it, with the exact date and time on hover. */
