@@ -5,11 +5,11 @@ import { useParams } from 'react-router';
 import type { ResultOf } from '../../graphql';
 import { EmptyPage } from '../../ui/empty-page';
 import { apiError } from '../../ui/errors';
+import { JsonView } from '../../ui/json-view';
 import { LoadMore } from '../../ui/load-more';
 import { RelativeTime } from '../../ui/relative-time';
 import { PageLoader, QueryError } from '../../ui/states';
 import { TeamNotFound } from '../../ui/team-states';
-import { JsonView } from '../events/json-view';
 import { usePages } from '../runs/use-pages';
 import { AuditLogQuery } from './documents';
 

@@ -6,13 +6,13 @@ import { useClient, useQuery, type CombinedError } from 'urql';
 import { readFragment, type FragmentOf, type ResultOf } from '../../graphql';
 import { useLiveState, type LiveState } from '../../urql';
 import { EmptyPage } from '../../ui/empty-page';
+import { JsonView } from '../../ui/json-view';
 import { LoadMore } from '../../ui/load-more';
 import { RelativeTime } from '../../ui/relative-time';
 import { QueryError } from '../../ui/states';
 import { TeamPageFallback } from '../../ui/team-states';
 import { useUrlFilters } from '../../ui/url-filters';
 import { EventHistoryQuery, EventTriggersQuery, TeamEventsSubscription, TriggerEventFields } from './documents';
-import { JsonView } from './json-view';
 
 type TriggerEvent = ResultOf<typeof TriggerEventFields>;
 type Trigger = NonNullable<ResultOf<typeof EventTriggersQuery>['team']>['triggers'][number];
