@@ -15,7 +15,7 @@ export type EventsAsk =
   | { kind: 'count' }
   | { kind: 'report' }
   | { kind: 'close' }
-  | { kind: 'produce'; url: string; signingSecret: string; rate: number; seconds: number; maxInFlight: number }
+  | { kind: 'produce'; url: string; signingSecret: string; rate: number; seconds: number; maxInFlight: number; warmUp?: boolean }
   | { kind: 'ingest'; url: string; secret: string; connections: number; seconds: number; teamId: string };
 
 const QUERY = 'subscription ($triggerId: ID) { triggerEvents(triggerId: $triggerId) { payload } }';
@@ -49,6 +49,8 @@ class Samples {
 const sockets: WebSocket[] = [];
 const latencies = new Samples();
 let received = 0;
+/** Events of the warm-up: counted, not timed. */
+let warmUpReceived = 0;
 let duplicates = 0;
 let outOfRange = 0;
 let closedEarly = 0;
@@ -75,6 +77,10 @@ function openSubscriber(wsUrl: string, key: string, triggerId: string): Promise<
         const payload = message.payload?.data?.triggerEvents?.payload;
         if (!payload) {
           subscribeErrors++;
+          return;
+        }
+        if (payload.warmUp) {
+          warmUpReceived++;
           return;
         }
         const now = Date.now();
@@ -110,6 +116,7 @@ async function produce(ask: Extract<EventsAsk, { kind: 'produce' }>) {
   let produced = 0;
   let failures = 0;
   const inFlight = new Set<Promise<void>>();
+  const acks = new Samples();
   const total = ask.rate * ask.seconds;
   const start = performance.now();
   const cpuBefore = process.cpuUsage();
@@ -119,16 +126,18 @@ async function produce(ask: Extract<EventsAsk, { kind: 'produce' }>) {
     const wait = start + (n * 1000) / ask.rate - performance.now();
     if (wait > 1) await sleep(wait);
     while (inFlight.size >= ask.maxInFlight) await Promise.race(inFlight);
-    const webhookId = `msg_${n}`;
+    const webhookId = ask.warmUp ? `warm_${n}` : `msg_${n}`;
     const t = Date.now();
-    const body = JSON.stringify({ n, t });
+    const body = JSON.stringify(ask.warmUp ? { n, t, warmUp: true } : { n, t });
     const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'webhook-id': webhookId, 'webhook-timestamp': String(Math.floor(t / 1000)), 'webhook-signature': signer.sign(webhookId, new Date(t), body) };
     const sent: Promise<void> = new Promise<void>((resolve) => {
       const req = request({ agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers }, (res) => {
         res.resume();
         res.on('end', () => {
-          if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) produced++;
-          else failures++;
+          if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) {
+            produced++;
+            acks.push(Date.now() - t);
+          } else failures++;
           resolve();
         });
       });
@@ -144,7 +153,8 @@ async function produce(ask: Extract<EventsAsk, { kind: 'produce' }>) {
   agent.destroy();
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  return { produced, failures, seconds, cores: (cpu.user + cpu.system) / 1e6 / seconds };
+  const ack = percentiles(acks.values());
+  return { produced, failures, seconds, cores: (cpu.user + cpu.system) / 1e6 / seconds, ackP50Ms: ack.p50Ms, ackP99Ms: ack.p99Ms };
 }
 
 // ---- ingest load ----
@@ -213,10 +223,18 @@ process.on('message', async (ask: EventsAsk) => {
       }
       reply({ kind: 'subscribed', count: sockets.length });
     } else if (ask.kind === 'count') {
-      reply({ kind: 'count', received });
+      reply({ kind: 'count', received, warmUpReceived });
     } else if (ask.kind === 'report') {
       const busy = firstAt && lastAt && lastAt.wall > firstAt.wall ? (lastAt.cpu.user + lastAt.cpu.system - firstAt.cpu.user - firstAt.cpu.system) / 1000 / (lastAt.wall - firstAt.wall) : NaN;
-      reply({ kind: 'report', received, duplicates, outOfRange, closedEarly, subscribeErrors, cores: busy, ...percentiles(latencies.values()) });
+      // Latencies as counts per whole millisecond (they are differences of Date.now()), so that the
+      // reports of several subscriber processes merge exactly.
+      const histogram: number[] = [];
+      for (const ms of latencies.values()) {
+        const at = Math.max(0, ms);
+        while (histogram.length <= at) histogram.push(0);
+        histogram[at]!++;
+      }
+      reply({ kind: 'report', received, duplicates, outOfRange, closedEarly, subscribeErrors, cores: busy, histogram });
     } else if (ask.kind === 'close') {
       closing = true;
       await Promise.all(sockets.map((socket) => new Promise((resolve) => (socket.once('close', resolve), socket.close()))));

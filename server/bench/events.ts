@@ -12,20 +12,23 @@ import { profiled, type ProfileSummary } from './profile.js';
 
 /**
  * The events section of `pnpm bench`:
- * (a) fan-out: SUBSCRIBERS graphql-ws subscribers (one key, one http.webhook trigger) in a child
- *     process while RATE signed deliveries per second are POSTed for FANOUT_SECONDS by another child
- *     process; latency is the
- *     producer's stamp (taken just before the POST) to the subscriber's receipt, lost = expected - received.
+ * (a) fan-out: SUBSCRIBERS graphql-ws subscribers (one key, one http.webhook trigger) in
+ *     SUBSCRIBER_PROCESSES child processes while RATE signed deliveries per second are POSTed by
+ *     another child process, first for FANOUT_WARMUP_SECONDS (not timed), then for FANOUT_SECONDS;
+ *     latency is the producer's stamp (taken just before the POST) to the subscriber's receipt,
+ *     lost = expected - received.
  * (b) ingest: signed Linear deliveries (each a new Linear-Delivery, so each is stored) from a child
  *     process in a closed loop, against Latchkey's /webhooks/linear/:triggerId and against a bare Node
  *     endpoint that only runs the same verifier (linearInbound.verify).
  */
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
+const SUBSCRIBER_PROCESSES = Number(process.env.BENCH_SUBSCRIBER_PROCESSES ?? 2);
 const RATE = 200;
 /** Deliveries in flight at most: beyond it the producer falls behind RATE (reported) instead of piling up transactions. */
 const MAX_IN_FLIGHT = 16;
 const DRAIN_SECONDS = 10;
 const FANOUT_SECONDS = Number(process.env.BENCH_FANOUT_SECONDS ?? 30);
+const FANOUT_WARMUP_SECONDS = 3;
 const INGEST_CONNECTIONS = 20;
 const INGEST_WARMUP_SECONDS = 2;
 const INGEST_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
@@ -103,6 +106,9 @@ export interface Fanout {
   workerUnresponsive: boolean;
   /** CPU cores each process used while events were produced (the server) or received (the subscribers). */
   cores: { server: number; subscribers: number; producer: number };
+  /** The producer's POST to its acknowledgement (the event stored). */
+  ackP50Ms: number;
+  ackP99Ms: number;
 }
 
 export interface Ingest {
@@ -120,21 +126,39 @@ export interface Ingest {
 
 async function fanout(latchkey: Latchkey, url: string, key: { secret: string }, log: (line: string) => void): Promise<Fanout> {
   const registered = (await graphql(url, 'mutation { registerTrigger(component: "http.webhook", config: {}) { trigger { id } inboundUrl signingSecret } }', {}, { authorization: `Bearer ${key.secret}` })).registerTrigger;
-  const worker = new Worker();
+  // The subscribers are spread over SUBSCRIBER_PROCESSES processes: one process reading a thousand
+  // sockets would make the last of them wait for the other 999 (a delay of the bench, not of Latchkey).
+  const workers = Array.from({ length: SUBSCRIBER_PROCESSES }, () => new Worker());
+  const askAll = <T>(ask: EventsAsk) => Promise.all(workers.map((worker) => worker.ask<T>(ask)));
+  // The producer is a process of its own: signing and posting are not the server's work.
+  const producer = new Worker();
   try {
-    log(`events (a): opening ${SUBSCRIBERS} graphql-ws subscribers`);
-    await worker.ask({ kind: 'subscribe', wsUrl: `${url.replace('http', 'ws')}/graphql`, key: key.secret, triggerId: registered.trigger.id, count: SUBSCRIBERS });
+    log(`events (a): opening ${SUBSCRIBERS} graphql-ws subscribers in ${SUBSCRIBER_PROCESSES} processes`);
+    await Promise.all(
+      workers.map((worker, i) => {
+        const count = Math.floor(SUBSCRIBERS / SUBSCRIBER_PROCESSES) + (i < SUBSCRIBERS % SUBSCRIBER_PROCESSES ? 1 : 0);
+        return worker.ask({ kind: 'subscribe', wsUrl: `${url.replace('http', 'ws')}/graphql`, key: key.secret, triggerId: registered.trigger.id, count });
+      }),
+    );
     const deadline = Date.now() + 30_000;
     while (latchkey.services.events.size.subscribers < SUBSCRIBERS) {
       if (Date.now() > deadline) throw new Error(`only ${latchkey.services.events.size.subscribers} of ${SUBSCRIBERS} subscribers registered`);
       await sleep(50);
     }
+    // A warm-up at the same rate, not timed: the first second of a fresh process (code not yet
+    // optimised, buffers still growing) is not what a running Latchkey delivers.
+    log(`events (a): warm-up, ${RATE} events/s for ${FANOUT_WARMUP_SECONDS} s (not timed)`);
+    const warmUp = await producer.ask<{ produced: number }>({ kind: 'produce', url: registered.inboundUrl, signingSecret: registered.signingSecret, rate: RATE, seconds: FANOUT_WARMUP_SECONDS, maxInFlight: MAX_IN_FLIGHT, warmUp: true });
+    const warmUpUntil = Date.now() + DRAIN_SECONDS * 1000;
+    while (Date.now() < warmUpUntil) {
+      const counted = await askAll<{ warmUpReceived: number }>({ kind: 'count' });
+      if (counted.reduce((sum, count) => sum + count.warmUpReceived, 0) >= warmUp.produced * SUBSCRIBERS) break;
+      await sleep(100);
+    }
     log(`events (a): ${RATE} events/s for ${FANOUT_SECONDS} s to ${SUBSCRIBERS} subscribers`);
-    // The producer is a process of its own: signing and posting are not the server's work.
-    const producer = new Worker();
     const serverCpuBefore = process.cpuUsage();
     const production = await producer
-      .ask<{ produced: number; failures: number; seconds: number; cores: number }>({ kind: 'produce', url: registered.inboundUrl, signingSecret: registered.signingSecret, rate: RATE, seconds: FANOUT_SECONDS, maxInFlight: MAX_IN_FLIGHT })
+      .ask<{ produced: number; failures: number; seconds: number; cores: number; ackP50Ms: number; ackP99Ms: number }>({ kind: 'produce', url: registered.inboundUrl, signingSecret: registered.signingSecret, rate: RATE, seconds: FANOUT_SECONDS, maxInFlight: MAX_IN_FLIGHT })
       .finally(() => producer.close());
     const { produced, failures: produceFailures } = production;
     const serverCpu = process.cpuUsage(serverCpuBefore);
@@ -142,15 +166,16 @@ async function fanout(latchkey: Latchkey, url: string, key: { secret: string }, 
     const produceSeconds = production.seconds;
     const expected = produced * SUBSCRIBERS;
     // Whatever has not arrived DRAIN_SECONDS after the last acknowledgement counts as lost; the bench
-    // must end even when the server (or the subscribers' process) is far behind.
+    // must end even when the server (or the subscribers' processes) is far behind.
     const drain = Date.now() + DRAIN_SECONDS * 1000;
     const within = <T>(promise: Promise<T>, ms: number): Promise<T | null> => Promise.race([promise, sleep(Math.max(0, ms)).then(() => null)]);
     while (Date.now() < drain) {
-      const counted = await within(worker.ask<{ received: number }>({ kind: 'count' }), drain - Date.now());
-      if (counted && counted.received >= expected) break;
+      const counted = await within(askAll<{ received: number }>({ kind: 'count' }), drain - Date.now());
+      if (counted && counted.reduce((sum, count) => sum + count.received, 0) >= expected) break;
       await sleep(250);
     }
-    const report = (await within(worker.ask({ kind: 'report' }), 20_000)) ?? { received: 0, duplicates: 0, outOfRange: 0, closedEarly: 0, subscribeErrors: 0, p50Ms: NaN, p99Ms: NaN, maxMs: NaN, unresponsive: true };
+    const reports = await within(askAll<SubscribersReport>({ kind: 'report' }), 20_000);
+    const report = reports ? mergeReports(reports) : { received: 0, duplicates: 0, outOfRange: 0, closedEarly: 0, subscribeErrors: 0, p50Ms: NaN, p99Ms: NaN, maxMs: NaN, cores: NaN, unresponsive: true };
     return {
       subscribers: SUBSCRIBERS,
       rate: RATE,
@@ -170,10 +195,52 @@ async function fanout(latchkey: Latchkey, url: string, key: { secret: string }, 
       maxMs: report.maxMs,
       workerUnresponsive: report.unresponsive === true,
       cores: { server: serverCores, subscribers: report.cores ?? NaN, producer: production.cores },
+      ackP50Ms: production.ackP50Ms,
+      ackP99Ms: production.ackP99Ms,
     };
   } finally {
-    worker.close();
+    workers.forEach((worker) => worker.close());
+    producer.close();
   }
+}
+
+interface SubscribersReport {
+  received: number;
+  duplicates: number;
+  outOfRange: number;
+  closedEarly: number;
+  subscribeErrors: number;
+  cores: number;
+  histogram: number[];
+}
+
+/** The subscriber processes' reports as one: counts and cores summed, percentiles of all latencies. */
+function mergeReports(reports: SubscribersReport[]) {
+  const sum = (field: keyof Omit<SubscribersReport, 'histogram'>) => reports.reduce((total, report) => total + report[field], 0);
+  const histogram: number[] = [];
+  for (const report of reports) report.histogram.forEach((count, ms) => (histogram[ms] = (histogram[ms] ?? 0) + count));
+  const total = histogram.reduce((a, b) => a + (b ?? 0), 0);
+  const at = (q: number) => {
+    const rank = Math.min(total - 1, Math.floor(q * total));
+    let seen = 0;
+    for (let ms = 0; ms < histogram.length; ms++) {
+      seen += histogram[ms] ?? 0;
+      if (seen > rank) return ms;
+    }
+    return NaN;
+  };
+  return {
+    received: sum('received'),
+    duplicates: sum('duplicates'),
+    outOfRange: sum('outOfRange'),
+    closedEarly: sum('closedEarly'),
+    subscribeErrors: sum('subscribeErrors'),
+    cores: sum('cores'),
+    p50Ms: total ? at(0.5) : NaN,
+    p99Ms: total ? at(0.99) : NaN,
+    maxMs: total ? histogram.length - 1 : NaN,
+    unresponsive: false,
+  };
 }
 
 async function ingest(latchkey: Latchkey, url: string, key: { teamId: string; keyId: string }, log: (line: string) => void): Promise<{ latchkey: Ingest; bare: Ingest; stored: number }> {
@@ -286,8 +353,8 @@ export async function benchEvents(latchkey: Latchkey, url: string, profiles?: st
     row(['(a) fan-out', 'received', 'lost', 'p50 ms', 'p99 ms', 'max ms'], w),
     row([`${fan.produced} events x ${SUBSCRIBERS} subscribers`, fan.received.toLocaleString('en-US'), String(fan.lost), fan.p50Ms.toFixed(1), fan.p99Ms.toFixed(1), fan.maxMs.toFixed(1)], w),
     `lost = not received within ${DRAIN_SECONDS} s after the last acknowledgement; latency: producer's clock just before the POST -> subscriber's receipt (same machine, same clock); ${fan.duplicates} duplicates, ${fan.closedEarly} sockets closed early`,
-    `CPU cores used (of ${availableParallelism()}): Latchkey ${fan.cores.server.toFixed(2)} (PostgreSQL not included), the ${SUBSCRIBERS} subscribers' process ${fan.cores.subscribers.toFixed(2)}, the producer ${fan.cores.producer.toFixed(2)}`,
-    `producer: ${fan.produced} acknowledged in ${FANOUT_SECONDS} s target = ${fan.producedPerSecond.toFixed(0)}/s achieved of ${RATE}/s asked (at most ${MAX_IN_FLIGHT} in flight)${fan.producedPerSecond < RATE * 0.98 ? ': INGEST COULD NOT KEEP UP, the asked rate was not reached' : ''}`,
+    `CPU cores used (of ${availableParallelism()}): Latchkey ${fan.cores.server.toFixed(2)} (PostgreSQL not included), the ${SUBSCRIBERS} subscribers' ${SUBSCRIBER_PROCESSES} processes ${fan.cores.subscribers.toFixed(2)}, the producer ${fan.cores.producer.toFixed(2)}`,
+    `producer: ${fan.produced} acknowledged in ${FANOUT_SECONDS} s target = ${fan.producedPerSecond.toFixed(0)}/s achieved of ${RATE}/s asked (at most ${MAX_IN_FLIGHT} in flight), acknowledged (stored) after p50 ${fan.ackP50Ms} ms, p99 ${fan.ackP99Ms} ms${fan.producedPerSecond < RATE * 0.98 ? ': INGEST COULD NOT KEEP UP, the asked rate was not reached' : ''}`,
     '',
     row(['(b) ingest target', 'acks/s', 'p50 ms', 'p99 ms', 'max ms', 'x bare'], w),
     ...[inn.bare, inn.latchkey].map((entry) => row([entry.label, Math.round(entry.perSecond).toLocaleString('en-US'), entry.p50Ms.toFixed(2), entry.p99Ms.toFixed(2), entry.maxMs.toFixed(1), (entry.perSecond / inn.bare.perSecond).toFixed(3)], w)),

@@ -5,14 +5,15 @@ import { join } from 'node:path';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import sirv from 'sirv';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { CLIENT_IP_HEADER } from './access/auth.js';
 import { SignInThrottle } from './access/sign-in-throttle.js';
-import type { Services, SubscriptionSink } from './access/context.js';
+import type { Services } from './access/context.js';
 import { createYoga, type Yoga } from './schema/yoga.js';
 import { readiness } from './health.js';
 import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from './body.js';
 import { handleWebhook } from './webhooks/router.js';
+import { gatherWrites, subscriptionSink } from './websocket-writes.js';
 
 function clientIp(req: IncomingMessage): string | null {
   return req.socket.remoteAddress ?? null;
@@ -84,40 +85,6 @@ export interface HttpApp {
   server: Server;
   yoga: Yoga;
   closeWebSockets(): Promise<void>;
-}
-
-const corked = new Set<Socket>();
-const uncorkAll = () => {
-  for (const socket of corked) socket.uncork();
-  corked.clear();
-};
-
-/**
- * WebSocket frames sent during one turn of the event loop leave in one write per socket: a
- * fan-out that hands several events to a thousand subscribers then makes a thousand writes, not
- * several thousand.
- */
-function corkForThisTurn(socket: Socket): void {
-  if (corked.has(socket)) return;
-  if (corked.size === 0) setImmediate(uncorkAll);
-  socket.cork();
-  corked.add(socket);
-}
-
-/** Beyond this many unsent bytes on a subscriber's socket, its subscription waits for them to leave. */
-const SUBSCRIPTION_BUFFER_BYTES = 1024 * 1024;
-
-/** graphql-ws `next` messages for subscription `id`, written without graphql-ws's per-message await. */
-function subscriptionSink(socket: WebSocket, id: string): SubscriptionSink {
-  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-  return (resultJson) => {
-    if (socket.readyState !== WebSocket.OPEN) return undefined;
-    if (socket.bufferedAmount < SUBSCRIPTION_BUFFER_BYTES) {
-      socket.send(`${prefix}${resultJson}}`);
-      return undefined;
-    }
-    return new Promise<void>((resolve) => socket.send(`${prefix}${resultJson}}`, () => resolve()));
-  };
 }
 
 export function createHttpServer(services: Services): HttpApp {
@@ -193,7 +160,7 @@ export function createHttpServer(services: Services): HttpApp {
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES, perMessageDeflate: false });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const path = (req.url ?? '/').split('?')[0];
     const requestOrigin = req.headers.origin;
@@ -203,11 +170,7 @@ export function createHttpServer(services: Services): HttpApp {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const send = ws.send.bind(ws);
-      ws.send = ((...args: Parameters<typeof send>) => {
-        corkForThisTurn(socket);
-        return send(...args);
-      }) as typeof ws.send;
+      gatherWrites(ws, socket);
       wss.emit('connection', ws, req);
     });
   });

@@ -83,6 +83,25 @@ describe('many deliveries at once', () => {
     await Promise.all([narrow.close(), wide.close(), aliased.close()]);
   });
 
+  it('delivers events of every frame size intact and in order, on every subscriber socket', async () => {
+    // WebSocket frames carry their length in 7, 16 or 64 bits (under 126 bytes, under 64 KiB, more):
+    // the server frames subscription results itself (websocket-writes.ts), so each size is checked.
+    const { trigger, inboundUrl, signingSecret } = await registerWebhook();
+    const query = 'subscription ($triggerId: ID) { triggerEvents(triggerId: $triggerId) { payload } }';
+    const clients = [subscribe(server, key.secret, query, { triggerId: trigger.id }), subscribe(server, key.secret, query, { triggerId: trigger.id })];
+    await subscribers(server, 2);
+    const sizes = [1, 20, 300, 5_000, 15_000, 100_000, 2];
+    const payloads = sizes.map((size, n) => ({ n, text: 'é→'.repeat(size) }));
+    // One at a time: each is stored, hence cursor-ordered, in the order sent.
+    for (const [n, payload] of payloads.entries()) expect((await post(inboundUrl, signingSecret, `msg_size_${n}`, JSON.stringify(payload))).status).toBe(200);
+    for (const client of clients) {
+      await client.until(() => client.items.length === payloads.length);
+      expect(client.items.map((item: { payload: unknown }) => item.payload)).toEqual(payloads);
+      expect(client.errors).toEqual([]);
+    }
+    await Promise.all(clients.map((client) => client.close()));
+  });
+
   it('answers 404 for a delivery whose trigger was removed while it was on its way, and stores nothing', async () => {
     const { trigger } = await registerWebhook();
     // The trigger is gone between the router's lookup and the append.

@@ -31,11 +31,15 @@ export interface Services {
 }
 
 /**
- * Sends a subscription's next result, already JSON, straight to its WebSocket (set for graphql-ws
- * subscriptions; see events/shared-execution.ts). Returns a promise when the socket's buffer is
- * full: the caller waits for it before sending more.
+ * Sends a subscription's next results, already JSON (UTF-8), straight to its WebSocket (set for graphql-ws
+ * subscriptions; see events/shared-execution.ts).
  */
-export type SubscriptionSink = (resultJson: string) => Promise<void> | undefined;
+export interface SubscriptionSink {
+  /** Sends now unless the socket already holds more than its share of unsent bytes; false when nothing was sent. */
+  offer(resultJson: Buffer): boolean;
+  /** Sends now; the promise (when the socket's buffer is full) resolves once there is room again. */
+  send(resultJson: Buffer): Promise<void> | undefined;
+}
 
 /** What every resolver receives: the services, and who is calling (each resolved once, on first use). */
 export interface Context extends Services {

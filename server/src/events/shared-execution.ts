@@ -1,6 +1,7 @@
 import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { SubscriptionSink } from '../access/context.js';
+import { DIRECT, isDirectStream } from './stream.js';
 
 /**
  * Subscriptions that receive the same event object execute their selection on it once.
@@ -11,7 +12,10 @@ import type { SubscriptionSink } from '../access/context.js';
  * field's `subscribe`, with its key and session checks, runs per subscriber), and each event it
  * yields is executed once per (document, operation, variables); the result and its JSON are shared.
  * Over graphql-ws (a `subscriptionSink` in the context) a result without errors is written straight
- * to the socket; anything with errors goes the usual way through the plugins and graphql-ws.
+ * to the socket; anything with errors goes the usual way through the plugins and graphql-ws. And
+ * when the source is an event stream that can hand its items over synchronously (`DIRECT`), each
+ * event goes from the fan-out to the socket in one call while the socket keeps up; an event with
+ * errors, or one the socket has no room for, goes through `next()` as below, the later ones behind it.
  *
  * Resolvers under a subscription field must therefore depend only on the event, never on who
  * subscribed (true of TriggerEvent). A result with errors is never passed on to another
@@ -25,7 +29,8 @@ export const sharedSubscriptionExecution: Plugin = {
 
 interface Shared {
   result: ExecutionResult | Promise<ExecutionResult>;
-  json?: string;
+  /** The result as JSON, UTF-8. */
+  json?: Buffer;
 }
 
 const documentIds = new WeakMap<DocumentNode, number>();
@@ -42,15 +47,19 @@ function selectionKey(args: ExecutionArgs): string {
   return `${id}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
 }
 
-/** The shared result of this selection on this event, and whether this subscriber just executed it. */
-function sharedFor(args: ExecutionArgs, key: string, event: object): { shared: Shared; executed: boolean } {
+/** The shared result of this selection on this event, executed now by this subscriber if there is none yet. */
+function sharedResult(args: ExecutionArgs, key: string, event: object): Shared {
   let byKey = sharedResults.get(event);
   if (!byKey) sharedResults.set(event, (byKey = new Map()));
-  const found = byKey.get(key);
-  if (found) return { shared: found, executed: false };
-  const shared: Shared = { result: execute({ ...args, rootValue: event }) };
-  byKey.set(key, shared);
-  return { shared, executed: true };
+  let shared = byKey.get(key);
+  if (!shared) byKey.set(key, (shared = { result: execute({ ...args, rootValue: event }) }));
+  return shared;
+}
+
+/** As sharedResult, and whether this subscriber just executed it. */
+function sharedFor(args: ExecutionArgs, key: string, event: object): { shared: Shared; executed: boolean } {
+  const executed = !sharedResults.get(event)?.has(key);
+  return { shared: sharedResult(args, key, event), executed };
 }
 
 async function subscribeSharing(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
@@ -61,6 +70,17 @@ async function subscribeSharing(args: ExecutionArgs): Promise<AsyncIterableItera
   const iterator = source[Symbol.asyncIterator]();
   const own = (payload: unknown) => execute({ ...args, rootValue: payload });
   let closed = false;
+
+  if (sink && isDirectStream(iterator)) {
+    iterator[DIRECT]((payload) => {
+      if (closed) return true;
+      if (typeof payload !== 'object' || payload === null || payload instanceof Error) return false;
+      const shared = sharedResult(args, key, payload);
+      if (shared.result instanceof Promise || shared.result.errors) return false;
+      shared.json ??= Buffer.from(JSON.stringify(shared.result));
+      return sink.offer(shared.json);
+    });
+  }
 
   const mapped: AsyncIterableIterator<ExecutionResult> = {
     async next() {
@@ -75,8 +95,8 @@ async function subscribeSharing(args: ExecutionArgs): Promise<AsyncIterableItera
         // A result with errors may be the first subscriber's own (its check failed): never pass it on.
         if (result.errors) return { done: false, value: executed ? result : await own(payload) };
         if (!sink) return { done: false, value: result };
-        shared.json ??= JSON.stringify(result);
-        const full = sink(shared.json);
+        shared.json ??= Buffer.from(JSON.stringify(result));
+        const full = sink.send(shared.json);
         if (full) await full;
       }
     },

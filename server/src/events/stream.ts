@@ -5,12 +5,34 @@ import { readEvents, type EventFilter, type StoredEvent } from './log.js';
 const REPLAY_PAGE = 200;
 
 /**
+ * A stream that has this method hands its items to a synchronous consumer while that consumer keeps
+ * up: `stream[DIRECT](take)`. See `DirectConsumer`.
+ */
+export const DIRECT = Symbol('latchkey.stream.direct');
+
+/**
+ * Takes an item at once (true), or declines it (false): the item is then handed out by `next()`, and
+ * later items wait behind it, in order, until the one who iterates asks for more with nothing left.
+ * A thousand subscribers of one event then cost a function call each, not a chain of promises.
+ */
+export type DirectConsumer<T> = (item: T) => boolean;
+
+export interface DirectStream<T> extends AsyncIterableIterator<T> {
+  [DIRECT](consumer: DirectConsumer<T>): void;
+}
+
+export function isDirectStream<T>(value: AsyncIterator<T>): value is DirectStream<T> {
+  return typeof (value as Partial<DirectStream<T>>)[DIRECT] === 'function';
+}
+
+/**
  * An async iterator fed by pushes. `return()` (the client unsubscribed) ends it at once, even while
  * a `next()` is waiting, and runs `onClose`.
  */
-class Pushable<T> implements AsyncIterableIterator<T> {
+class Pushable<T> implements DirectStream<T> {
   private readonly items: T[] = [];
   private waiting: ((result: IteratorResult<T>) => void) | undefined;
+  private direct: DirectConsumer<T> | undefined;
   private readonly drainWaiters: (() => void)[] = [];
   private ending = false;
   private closed = false;
@@ -19,6 +41,8 @@ class Pushable<T> implements AsyncIterableIterator<T> {
 
   push(item: T): void {
     if (this.closed || this.ending) return;
+    // Only while the iterating side waits with nothing queued: anything before this item has been handed on.
+    if (this.waiting && this.direct?.(item)) return;
     if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = undefined;
@@ -72,6 +96,10 @@ class Pushable<T> implements AsyncIterableIterator<T> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
+  [DIRECT](consumer: DirectConsumer<T>): void {
+    this.direct = consumer;
+  }
+
   [Symbol.asyncIterator](): this {
     return this;
   }
@@ -115,7 +143,7 @@ const MAX_DELAY_MS = 2_147_483_647;
  * duplicate at the hand-over: the subscriber registers with the fan-out (buffering) before the
  * replay is read, and nothing at or below the last seq it emitted is emitted again.
  */
-export async function eventStream(options: EventStreamOptions): Promise<AsyncIterableIterator<StreamItem>> {
+export async function eventStream(options: EventStreamOptions): Promise<DirectStream<StreamItem>> {
   const { prisma, fanout, filter } = options;
   let last = options.after;
   let replaying = true;
