@@ -31,6 +31,8 @@ class Outbox {
   unsent = 0;
   open = true;
   corked = false;
+  /** In `dirty`: dealt with at the end of this turn. */
+  dirty = false;
 
   constructor(
     readonly ws: WebSocket,
@@ -77,7 +79,10 @@ let dirty: Outbox[] = [];
 function endOfTurn(): void {
   const boxes = dirty;
   dirty = [];
-  for (const box of boxes) box.flush();
+  for (const box of boxes) {
+    box.dirty = false;
+    box.flush();
+  }
   for (const box of boxes) {
     if (!box.corked) continue;
     box.corked = false;
@@ -86,7 +91,9 @@ function endOfTurn(): void {
 }
 
 function markDirty(box: Outbox): void {
+  if (box.dirty) return;
   if (dirty.length === 0) setImmediate(endOfTurn);
+  box.dirty = true;
   dirty.push(box);
 }
 
@@ -102,7 +109,7 @@ export function gatherWrites(ws: WebSocket, socket: Socket): void {
   const before = () => {
     box.flush();
     if (box.corked) return;
-    if (!dirty.includes(box)) markDirty(box);
+    markDirty(box);
     box.corked = true;
     socket.cork();
   };
@@ -138,7 +145,7 @@ export function subscriptionSink(ws: WebSocket, id: string): SubscriptionSink {
     if (box.parts.length === 0) {
       box.unsent = ws.bufferedAmount;
       if (box.unsent >= SUBSCRIPTION_BUFFER_BYTES) return false;
-      if (!box.corked) markDirty(box);
+      markDirty(box);
     } else if (box.unsent + box.bytes >= SUBSCRIPTION_BUFFER_BYTES) return false;
     box.parts.push(prefix, resultJson);
     box.bytes += frameBytes(prefix.length + resultJson.length + 1);
