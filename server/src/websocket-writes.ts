@@ -18,7 +18,7 @@ import type { SubscriptionSink } from './access/context.js';
  */
 
 /** Beyond this many unsent bytes on a socket, a subscription's results wait for them to leave. */
-export const SUBSCRIPTION_BUFFER_BYTES = 1024 * 1024;
+const SUBSCRIPTION_BUFFER_BYTES = 1024 * 1024;
 
 const SUFFIX = 0x7d; // the closing brace of a graphql-ws message
 
@@ -34,10 +34,7 @@ class Outbox {
   /** In `dirty`: dealt with at the end of this turn. */
   dirty = false;
 
-  constructor(
-    readonly ws: WebSocket,
-    readonly socket: Socket,
-  ) {}
+  constructor(readonly socket: Socket) {}
 
   /** Writes the gathered frames in one piece. */
   flush(): void {
@@ -104,7 +101,7 @@ const outboxes = new WeakMap<WebSocket, Outbox>();
  * the socket for the rest of the turn, so graphql-ws's messages of one turn also leave in one write.
  */
 export function gatherWrites(ws: WebSocket, socket: Socket): void {
-  const box = new Outbox(ws, socket);
+  const box = new Outbox(socket);
   outboxes.set(ws, box);
   const before = () => {
     box.flush();
