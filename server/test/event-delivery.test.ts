@@ -102,6 +102,31 @@ describe('many deliveries at once', () => {
     await Promise.all(clients.map((client) => client.close()));
   });
 
+  it('keeps the frames of a subscriber that stops reading intact while the others are written to', async () => {
+    // Each socket's frames are put together in a scratch buffer that the next socket's flush reuses
+    // (websocket-writes.ts). A socket that is not read keeps its writes waiting on that buffer; they
+    // must leave unchanged once it reads again, whatever was written to the other sockets meanwhile.
+    const { trigger, inboundUrl, signingSecret } = await registerWebhook();
+    const query = 'subscription ($triggerId: ID) { triggerEvents(triggerId: $triggerId) { payload } }';
+    const stalled = subscribe(server, key.secret, query, { triggerId: trigger.id });
+    const reading = subscribe(server, key.secret, query, { triggerId: trigger.id });
+    await subscribers(server, 2);
+    stalled.pause();
+    // 6 MB in all, more than the kernel holds for a socket nobody reads; each event under the
+    // scratch buffer's size, and each with its own letters.
+    const payloads = Array.from({ length: 150 }, (_, n) => ({ n, text: String.fromCharCode(65 + (n % 26)).repeat(40_000) }));
+    for (const [n, payload] of payloads.entries()) expect((await post(inboundUrl, signingSecret, `msg_stalled_${n}`, JSON.stringify(payload))).status).toBe(200);
+    await reading.until(() => reading.items.length === payloads.length, 15_000);
+    expect(reading.items.map((item: { payload: unknown }) => item.payload)).toEqual(payloads);
+    expect(stalled.items).toHaveLength(0);
+
+    stalled.resume();
+    await stalled.until(() => stalled.items.length === payloads.length, 15_000);
+    expect(stalled.items.map((item: { payload: unknown }) => item.payload)).toEqual(payloads);
+    expect(stalled.errors).toEqual([]);
+    await Promise.all([stalled.close(), reading.close()]);
+  });
+
   it('answers 404 for a delivery whose trigger was removed while it was on its way, and stores nothing', async () => {
     const { trigger } = await registerWebhook();
     // The trigger is gone between the router's lookup and the append.

@@ -14,11 +14,15 @@ export interface Subscription<T> {
   /** Resolves once `predicate` holds, rejects after `timeoutMs`. */
   until(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
+  /** Stops reading the socket (the server's writes to it back up), and reads it again. */
+  pause(): void;
+  resume(): void;
 }
 
 /** A real graphql-ws client on /graphql, the key sent as connection params like any client would. */
 export function subscribe<T = any>(server: TestServer, secret: string | null, query: string, variables: Record<string, unknown> = {}, options: { cookie?: string } = {}): Subscription<T> {
   const headers: Record<string, string> = options.cookie ? { cookie: options.cookie, origin: server.url } : {};
+  let socket: WebSocket | undefined;
   const client = createClient({
     url: server.url.replace('http', 'ws') + '/graphql',
     connectionParams: secret === null ? {} : { authorization: `Bearer ${secret}` },
@@ -27,6 +31,7 @@ export function subscribe<T = any>(server: TestServer, secret: string | null, qu
     webSocketImpl: class extends WebSocket {
       constructor(address: string, protocols?: string | string[]) {
         super(address, protocols, { headers });
+        socket = this;
       }
     },
   });
@@ -61,6 +66,8 @@ export function subscribe<T = any>(server: TestServer, secret: string | null, qu
       }
     },
     close: () => client.dispose() as Promise<void>,
+    pause: () => socket?.pause(),
+    resume: () => socket?.resume(),
   };
 }
 
