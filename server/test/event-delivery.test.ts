@@ -29,6 +29,15 @@ async function registerWebhook() {
   return result.data!.registerTrigger as { trigger: { id: string }; inboundUrl: string; signingSecret: string };
 }
 
+/** A new webhook trigger, and two subscribers to its events with `fields` open and registered with the fan-out. */
+async function twoSubscribers(fields: string) {
+  const registered = await registerWebhook();
+  const query = `subscription ($triggerId: ID) { triggerEvents(triggerId: $triggerId) { ${fields} } }`;
+  const clients = [subscribe(server, key.secret, query, { triggerId: registered.trigger.id }), subscribe(server, key.secret, query, { triggerId: registered.trigger.id })] as const;
+  await subscribers(server, 2);
+  return { ...registered, clients };
+}
+
 function post(url: string, secret: string, id: string, body: string) {
   const at = new Date();
   return fetch(url, {
@@ -40,11 +49,7 @@ function post(url: string, secret: string, id: string, body: string) {
 
 describe('many deliveries at once', () => {
   it('acknowledges each once it is stored, stores a redelivered id once, and subscribers get every event once, in cursor order', async () => {
-    const { trigger, inboundUrl, signingSecret } = await registerWebhook();
-    const query = 'subscription ($triggerId: ID) { triggerEvents(triggerId: $triggerId) { cursor payload } }';
-    const first = subscribe(server, key.secret, query, { triggerId: trigger.id });
-    const second = subscribe(server, key.secret, query, { triggerId: trigger.id });
-    await subscribers(server, 2);
+    const { trigger, inboundUrl, signingSecret, clients: [first, second] } = await twoSubscribers('cursor payload');
 
     // 60 distinct deliveries, 20 of them sent twice, all at once.
     const ids = Array.from({ length: 60 }, (_, n) => `msg_burst_${n}`);
@@ -86,10 +91,7 @@ describe('many deliveries at once', () => {
   it('delivers events of every frame size intact and in order, on every subscriber socket', async () => {
     // WebSocket frames carry their length in 7, 16 or 64 bits (under 126 bytes, under 64 KiB, more):
     // the server frames subscription results itself (websocket-writes.ts), so each size is checked.
-    const { trigger, inboundUrl, signingSecret } = await registerWebhook();
-    const query = 'subscription ($triggerId: ID) { triggerEvents(triggerId: $triggerId) { payload } }';
-    const clients = [subscribe(server, key.secret, query, { triggerId: trigger.id }), subscribe(server, key.secret, query, { triggerId: trigger.id })];
-    await subscribers(server, 2);
+    const { inboundUrl, signingSecret, clients } = await twoSubscribers('payload');
     const sizes = [1, 20, 300, 5_000, 15_000, 100_000, 2];
     const payloads = sizes.map((size, n) => ({ n, text: 'é→'.repeat(size) }));
     // One at a time: each is stored, hence cursor-ordered, in the order sent.
@@ -106,11 +108,7 @@ describe('many deliveries at once', () => {
     // Each socket's frames are put together in a scratch buffer that the next socket's flush reuses
     // (websocket-writes.ts). A socket that is not read keeps its writes waiting on that buffer; they
     // must leave unchanged once it reads again, whatever was written to the other sockets meanwhile.
-    const { trigger, inboundUrl, signingSecret } = await registerWebhook();
-    const query = 'subscription ($triggerId: ID) { triggerEvents(triggerId: $triggerId) { payload } }';
-    const stalled = subscribe(server, key.secret, query, { triggerId: trigger.id });
-    const reading = subscribe(server, key.secret, query, { triggerId: trigger.id });
-    await subscribers(server, 2);
+    const { inboundUrl, signingSecret, clients: [stalled, reading] } = await twoSubscribers('payload');
     stalled.pause();
     // 6 MB in all, more than the kernel holds for a socket nobody reads; each event under the
     // scratch buffer's size, and each with its own letters.
