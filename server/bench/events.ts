@@ -160,9 +160,9 @@ async function fanout(latchkey: Latchkey, url: string, key: { secret: string }, 
       if (Date.now() > deadline) throw new Error(`only ${latchkey.services.events.size.subscribers} of ${SUBSCRIBERS} subscribers registered`);
       await sleep(50);
     }
+    await quietDisk(log);
     // A warm-up at the same rate, not timed: the first second of a fresh process (code not yet
     // optimised, buffers still growing) is not what a running Latchkey delivers.
-    await quietDisk(log);
     log(`events (a): warm-up, ${RATE} events/s for ${FANOUT_WARMUP_SECONDS} s (not timed)`);
     const warmUp = await producer.ask<{ produced: number }>({ kind: 'produce', url: registered.inboundUrl, signingSecret: registered.signingSecret, rate: RATE, seconds: FANOUT_WARMUP_SECONDS, maxInFlight: MAX_IN_FLIGHT, warmUp: true });
     const warmUpUntil = Date.now() + DRAIN_SECONDS * 1000;
