@@ -1,5 +1,3 @@
-import { Button } from '@mantine/core';
-import { Link } from 'react-router';
 import type { CombinedError } from 'urql';
 import { EmptyPage } from './empty-page';
 import { apiError } from './errors';
@@ -7,17 +5,7 @@ import { PageLoader, QueryError } from './states';
 
 /** A team id the viewer cannot see: it does not exist, or they are not a member (the API answers NOT_FOUND for both). */
 export function TeamNotFound() {
-  return (
-    <EmptyPage
-      title="Team not found"
-      description="It does not exist, or you are not one of its members."
-      actions={
-        <Button component={Link} to="/">
-          Go to your teams
-        </Button>
-      }
-    />
-  );
+  return <EmptyPage title="Team not found" description="It does not exist, or you are not one of its members." home="Go to your teams" />;
 }
 
 /** What a team's page shows until its first query has the team: a loader, the error with a retry, or "Team not found". */
