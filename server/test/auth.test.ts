@@ -72,5 +72,4 @@ describe('sessions', () => {
     // Even the right password waits until the window has passed.
     expect((await signIn(user.email, user.password)).status).toBe(429);
   });
-
 });

@@ -32,12 +32,13 @@ export interface Services {
 
 /**
  * Sends a subscription's next results, already JSON (UTF-8), straight to its WebSocket (set for graphql-ws
- * subscriptions; see events/shared-execution.ts).
+ * subscriptions; see events/shared-execution.ts). Results are gathered and leave in the socket's one
+ * write at the end of this turn of the event loop (websocket-writes.ts).
  */
 export interface SubscriptionSink {
-  /** Sends now unless the socket already holds more than its share of unsent bytes; false when nothing was sent. */
+  /** Takes the result for this turn's write unless the socket already holds more than its share of unsent bytes; false when it did not. */
   offer(resultJson: Buffer): boolean;
-  /** Sends now; the promise (when the socket's buffer is full) resolves once there is room again. */
+  /** Always takes the result; the promise (when the socket's buffer is full) resolves once there is room again. */
   send(resultJson: Buffer): Promise<void> | undefined;
 }
 
