@@ -23,8 +23,7 @@ export function Component() {
   useDocumentTitle(team ? `Connections · ${team.name} · Latchkey` : 'Connections · Latchkey');
 
   if (!team) {
-    const loading = result.fetching || (!result.data && !result.error);
-    return <TeamPageFallback loading={loading} error={result.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} label="Loading connections" />;
+    return <TeamPageFallback result={result} refetch={refetch} label="Loading connections" />;
   }
 
   const manager = canManage(team.viewerRole);

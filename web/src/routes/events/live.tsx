@@ -131,8 +131,7 @@ function LiveEvents({ teamId }: { teamId: string }) {
   };
 
   if (!team && !seeded) {
-    const loading = history.fetching || (!history.data && !history.error);
-    return <TeamPageFallback loading={loading} error={history.error} onRetry={() => refetchHistory({ requestPolicy: 'network-only' })} label="Loading events" />;
+    return <TeamPageFallback result={history} refetch={refetchHistory} label="Loading events" />;
   }
 
   const triggerId = params.get('trigger');

@@ -58,8 +58,7 @@ export function Component() {
     );
 
   if (!team) {
-    const loading = !result.error && (result.fetching || !result.data);
-    return <TeamPageFallback loading={loading} error={result.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} label="Loading API keys" />;
+    return <TeamPageFallback result={result} refetch={refetch} label="Loading API keys" />;
   }
 
   const manager = canManage(team.viewerRole);

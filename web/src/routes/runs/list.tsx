@@ -40,8 +40,7 @@ export function Component() {
   useDocumentTitle('Action runs · Latchkey');
 
   if (!team) {
-    const loading = filters.fetching || (!filters.data && !filters.error);
-    return <TeamPageFallback loading={loading} error={filters.error} onRetry={() => refetchFilters({ requestPolicy: 'network-only' })} label="Loading action runs" />;
+    return <TeamPageFallback result={filters} refetch={refetchFilters} label="Loading action runs" />;
   }
 
   const status = isStatus(params.get('status')) ? (params.get('status') as Status) : null;

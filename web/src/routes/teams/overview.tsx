@@ -18,8 +18,7 @@ export function Component() {
   useDocumentTitle(team ? `${team.name} · Latchkey` : 'Latchkey');
 
   if (!team) {
-    const loading = result.fetching || (!result.data && !result.error);
-    return <TeamPageFallback loading={loading} error={result.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} label="Loading the team" />;
+    return <TeamPageFallback result={result} refetch={refetch} label="Loading the team" />;
   }
 
   return (
